@@ -1,0 +1,80 @@
+"""Plain float maths for the rule table: the ``ops`` namespace a rule uses on numbers.
+
+Each rule in ``rules.py`` is written once against an ``ops`` namespace, so the same
+formula runs on floats (here), on ``Value`` nodes (to differentiate a derivative again)
+and on numpy arrays (``Tensor``). Functions here raise ``ValueError``,
+``ZeroDivisionError`` or ``OverflowError`` on bad input; the engine adds the operation
+and the offending value to the message.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def exp(x: float) -> float:
+    return math.exp(x)
+
+
+def log(x: float) -> float:
+    if x <= 0:
+        raise ValueError("the logarithm is defined only for positive numbers")
+    return math.log(x)
+
+
+def log_or_nan(x: float) -> float:
+    """ln x, or nan where x <= 0 (the exponent's gradient of a**b there, as PyTorch)."""
+    return math.log(x) if x > 0 else math.nan
+
+
+def sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError("the square root is defined only for numbers >= 0")
+    return math.sqrt(x)
+
+
+def power(a: float, b: float) -> float:
+    if a == 0 and b < 0:
+        raise ZeroDivisionError("0 cannot be raised to a negative power")
+    result = a**b
+    if isinstance(result, complex):
+        raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
+    return float(result)
+
+
+def divide(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    return a / b
+
+
+def tanh(x: float) -> float:
+    return math.tanh(x)  # saturates to +-1 without overflow
+
+
+def sigmoid(x: float) -> float:
+    # Two branches so exp never sees a large positive argument: no overflow at +-1000.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def relu(x: float) -> float:
+    return x if x > 0 else 0.0
+
+
+def leaky_relu(x: float, slope: float) -> float:
+    return x if x > 0 else slope * x
+
+
+def step(x: float) -> float:
+    return 1.0 if x > 0 else 0.0
+
+
+def sign(x: float) -> float:
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+sin = math.sin
+cos = math.cos

@@ -1,0 +1,78 @@
+"""Recording state shared by every node: gradient mode and the current scope.
+
+Kept in one tiny object so creating a node costs two attribute reads, and so the
+engine never needs to know who opened a scope (``nn`` opens one per module call,
+``viz`` reads the tags) — dependencies keep flowing one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class _RecordingState:
+    __slots__ = ("grad_enabled", "scope")
+
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        self.scope: tuple[str, ...] = ()
+
+
+STATE = _RecordingState()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Operations inside record no parents, so nothing is backpropagated through them.
+
+    >>> from autograd import Value, no_grad
+    >>> with no_grad():
+    ...     y = Value(2.0) * 3
+    >>> y.parents
+    ()
+    """
+    previous = STATE.grad_enabled
+    STATE.grad_enabled = False
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = previous
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Turn recording back on inside a ``no_grad`` block (as ``torch.enable_grad``)."""
+    previous = STATE.grad_enabled
+    STATE.grad_enabled = True
+    try:
+        yield
+    finally:
+        STATE.grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """True when operations record their parents (the default)."""
+    return STATE.grad_enabled
+
+
+@contextmanager
+def scope(name: str) -> Iterator[tuple[str, ...]]:
+    """Tag every node created inside with ``name`` (nested scopes make a path).
+
+    ``nn.Module.__call__`` opens one per call, so a drawing can group a layer's nodes.
+
+    >>> from autograd import Value, scope
+    >>> with scope("neuron"):
+    ...     y = Value(1.0) + 2
+    >>> y.scope
+    ('neuron',)
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"scope name must be a str, got {name!r} of type {type(name).__name__}")
+    previous = STATE.scope
+    STATE.scope = previous + (name,)
+    try:
+        yield STATE.scope
+    finally:
+        STATE.scope = previous

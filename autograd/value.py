@@ -1,0 +1,328 @@
+"""``Value``: a scalar node in the computation graph.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b + b ** 2
+    >>> c.backward()
+    >>> a.grad, b.grad        # dc/da = b, dc/db = a + 2b
+    (-3.0, -4.0)
+
+Each operation looks up its rule in ``autograd.rules``, computes the output and the
+local derivatives as plain floats, and stores them on the new node as a tuple. There
+are no per-node closures, so a graph holds no reference cycles and is freed by
+reference counting the moment it goes out of scope.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from . import graph, rules, scalar_math
+from .state import STATE
+
+Number = numbers.Real
+
+
+class Value:
+    """A number in the graph: ``.data``, ``.grad``, ``.label``, ``.op``, ``.parents``.
+
+    ``.local_grads`` holds d self / d parent for each parent (floats), ``.attrs`` the
+    operation's settings (``{"exponent": 2}`` for ``x ** 2``), ``.scope`` the names of
+    the scopes it was created in and ``.role`` what ``nn`` or the user says it is
+    (``"parameter"``, ``"input"``; ``"constant"`` for numbers pulled into an operation).
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "attrs",
+                 "scope", "role", "__weakref__")
+    __array_ufunc__ = None  # numpy scalars defer to our reflected operators
+
+    def __init__(self, data: float, label: str = "", role: str = "") -> None:
+        if isinstance(data, Value):
+            raise TypeError(f"Value({data!r}): already a Value; use it directly, or "
+                            f".detach() for a copy outside the graph")
+        if isinstance(data, bool) or not isinstance(data, Number):
+            raise TypeError(f"Value needs a single real number, got {data!r} of type "
+                            f"{type(data).__name__}; convert it first (e.g. float(x)), "
+                            f"or use Tensor for arrays")
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {label!r}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.parents: tuple[Value, ...] = ()
+        self.local_grads: tuple = ()
+        self.attrs: dict | None = None
+        self.scope = STATE.scope
+        self.role = role
+
+    # --- recording an operation -------------------------------------------------------
+    @staticmethod
+    def _record(rule: rules.Rule, parents: tuple[Value, ...], attrs: dict | None = None) -> Value:
+        xs = [p.data for p in parents]
+        kwargs = attrs or {}
+        try:
+            out = rule.forward(scalar_math, *xs, **kwargs)
+            local = rule.local(scalar_math, out, *xs, **kwargs)
+        except (ArithmeticError, ValueError) as error:
+            raise _with_operands(error, rule, xs, kwargs) from None
+        node = object.__new__(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        node.scope = STATE.scope
+        node.role = ""
+        if STATE.grad_enabled:
+            node.op = rule.name
+            node.parents = parents
+            node.local_grads = local
+            node.attrs = attrs
+        else:  # a leaf: nothing to backpropagate through
+            node.op = ""
+            node.parents = ()
+            node.local_grads = ()
+            node.attrs = None
+        return node
+
+    def _vjp(self, upstream: Any, create_graph: bool) -> list:
+        """Contribution to each parent's gradient: upstream x local (the chain rule)."""
+        if not create_graph:
+            return [local * upstream for local in self.local_grads]
+        # Re-apply the rule to Values, so the derivative is itself a differentiable graph.
+        rule = rules.RULES[self.op]
+        local = rule.local(VALUE_OPS, self, *self.parents, **(self.attrs or {}))
+        return [lg * upstream for lg in local]
+
+    def _accumulate(self, gradient: float) -> None:
+        self.grad += gradient
+
+    # --- arithmetic (micrograd's template: convert, compute, record) ------------------
+    def __add__(self, other: Any) -> Value:
+        return Value._record(rules.ADD, (self, _as_value(other, "+")))
+
+    def __radd__(self, other: Any) -> Value:  # other + self
+        return Value._record(rules.ADD, (_as_value(other, "+"), self))
+
+    def __sub__(self, other: Any) -> Value:
+        return Value._record(rules.SUB, (self, _as_value(other, "-")))
+
+    def __rsub__(self, other: Any) -> Value:  # other - self
+        return Value._record(rules.SUB, (_as_value(other, "-"), self))
+
+    def __mul__(self, other: Any) -> Value:
+        return Value._record(rules.MUL, (self, _as_value(other, "*")))
+
+    def __rmul__(self, other: Any) -> Value:  # other * self
+        return Value._record(rules.MUL, (_as_value(other, "*"), self))
+
+    def __truediv__(self, other: Any) -> Value:
+        return Value._record(rules.DIV, (self, _as_value(other, "/")))
+
+    def __rtruediv__(self, other: Any) -> Value:  # other / self
+        return Value._record(rules.DIV, (_as_value(other, "/"), self))
+
+    def __pow__(self, exponent: Any) -> Value:
+        if isinstance(exponent, Value):
+            return Value._record(rules.POWV, (self, exponent))
+        if isinstance(exponent, bool) or not isinstance(exponent, Number):
+            raise TypeError(f"Value ** {exponent!r}: the exponent must be a number or a "
+                            f"Value, not {type(exponent).__name__}")
+        return Value._record(rules.POW, (self,), {"exponent": float(exponent)})
+
+    def __rpow__(self, base: Any) -> Value:  # base ** self
+        return Value._record(rules.POWV, (_as_value(base, "**"), self))
+
+    def __neg__(self) -> Value:
+        return Value._record(rules.NEG, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return Value._record(rules.ABS, (self,))
+
+    # --- functions ------------------------------------------------------------------------
+    def exp(self) -> Value:
+        """e**x; raises OverflowError above x = 709.78 (the largest float is 1.8e308)."""
+        return Value._record(rules.EXP, (self,))
+
+    def log(self) -> Value:
+        """Natural logarithm; raises ValueError for x <= 0 (where PyTorch gives nan/-inf)."""
+        return Value._record(rules.LOG, (self,))
+
+    def sqrt(self) -> Value:
+        """Square root; ValueError for x < 0. At x = 0 the gradient is inf, as in PyTorch."""
+        return Value._record(rules.SQRT, (self,))
+
+    def tanh(self) -> Value:
+        """tanh(x), d/dx = 1 - tanh(x)²; saturates to ±1 without overflow."""
+        return Value._record(rules.TANH, (self,))
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1 / (1 + e**-x), d/dx = σ(x)(1 - σ(x)); 0 and 1 at ∓1000, no overflow."""
+        return Value._record(rules.SIGMOID, (self,))
+
+    def relu(self) -> Value:
+        """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
+        return Value._record(rules.RELU, (self,))
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, else slope·x; d/dx = 1 or slope."""
+        if isinstance(slope, bool) or not isinstance(slope, Number):
+            raise TypeError(f"leaky_relu slope must be a number, got {slope!r}")
+        return Value._record(rules.LEAKY_RELU, (self,), {"slope": float(slope)})
+
+    def step(self) -> Value:
+        """Heaviside step: 1 for x > 0, else 0.
+
+        Its derivative is 0 everywhere it exists (and undefined at 0), so no gradient
+        ever flows through it: a perceptron with a step activation cannot be trained by
+        gradient descent. It learns by the perceptron rule instead, and networks use
+        sigmoid, tanh or ReLU, whose slopes carry the error back.
+        """
+        return Value._record(rules.STEP, (self,))
+
+    def sign(self) -> Value:
+        """-1, 0 or 1; derivative 0."""
+        return Value._record(rules.SIGN, (self,))
+
+    def sin(self) -> Value:
+        """sin(x), d/dx = cos(x)."""
+        return Value._record(rules.SIN, (self,))
+
+    def cos(self) -> Value:
+        """cos(x), d/dx = -sin(x)."""
+        return Value._record(rules.COS, (self,))
+
+    # --- the backward pass ----------------------------------------------------------------
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every node with d self / d node (the chain rule).
+
+        Gradients accumulate, as in PyTorch: a second call adds the same amounts again
+        (every gradient doubles). Call ``zero_grad()`` (or ``model.zero_grad()``) first
+        to start from zero.
+        """
+        if isinstance(grad, bool) or not isinstance(grad, Number):
+            raise TypeError(f"backward(grad={grad!r}): the seed gradient must be a number "
+                            f"(d self / d self, normally 1.0)")
+        graph.backward(self, float(grad))
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0 on this node and every node it depends on."""
+        for node in graph.topological_order(self):
+            node.grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same number, cut off from the graph."""
+        return Value(self.data, label=self.label)
+
+    # --- conveniences ---------------------------------------------------------------------
+    def __float__(self) -> float:
+        return self.data
+
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _number(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _number(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _number(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _number(other)
+
+    def __repr__(self) -> str:
+        text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
+        if self.label:
+            text += f", label={self.label!r}"
+        if self.op:
+            text += f", op={self.op!r}"
+        return text + ")"
+
+
+def _short(number: float) -> str:
+    rounded = round(number, 4)
+    return repr(rounded if rounded != 0 or number == 0 else number)
+
+
+def _number(other: Any) -> float:
+    return other.data if isinstance(other, Value) else other
+
+
+def _as_value(other: Any, symbol: str) -> Value:
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, bool) or not isinstance(other, Number):
+        raise TypeError(f"cannot use {other!r} ({type(other).__name__}) with {symbol} on a "
+                        f"Value: use a number or a Value (for arrays, Tensor)")
+    return Value(other, role="constant")
+
+
+_INFIX = {"+", "-", "*", "/", "**", "pow"}
+
+
+def _with_operands(error: Exception, rule: rules.Rule, xs: list, attrs: dict) -> Exception:
+    """The same kind of error, with the operation and its operands in the message."""
+    shown = [repr(x) for x in xs] + [repr(v) for v in attrs.values()]
+    if rule.name in _INFIX:
+        symbol = "**" if rule.name == "pow" else rule.name
+        expression = f"{shown[0]} {symbol} {shown[1]}"
+    else:
+        expression = f"{rule.name}({', '.join(shown)})"
+    reason = str(error)
+    if isinstance(error, OverflowError):
+        reason = "the result is too large for a float (over 1.8e308); scale the input down"
+    elif reason == "math domain error":
+        reason = "outside the function's domain"
+    return type(error)(f"{expression}: {reason}")
+
+
+# --- n-ary operations --------------------------------------------------------------------
+def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
+    """Σ w_i·x_i (+ b) as one node, with d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
+
+    One node instead of 2n binary ones: this is what makes a neuron cheap.
+
+    >>> from autograd import Value, dot
+    >>> dot([Value(2.0), Value(3.0)], [1.0, -1.0], bias=0.5).data
+    -0.5
+    """
+    weights, inputs = list(weights), list(inputs)
+    if len(weights) != len(inputs):
+        raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights "
+                         f"and {len(inputs)} inputs")
+    parts = [_as_value(x, "dot") for x in weights + inputs]
+    if bias is not None:
+        parts.append(_as_value(bias, "dot"))
+    return Value._record(rules.DOT, tuple(parts), {"bias": bias is not None})
+
+
+def sum_values(values: Iterable[Any]) -> Value:
+    """x0 + x1 + ... as one node (d/dx_i = 1), not a chain of binary additions.
+
+    >>> from autograd import Value, sum_values
+    >>> sum_values([Value(1.0), 2, Value(3.0)]).data
+    6.0
+    """
+    parts = tuple(_as_value(x, "sum") for x in values)
+    if not parts:
+        raise ValueError("sum_values needs at least one value; got an empty sequence")
+    return Value._record(rules.SUM, parts)
+
+
+def _log_or_nan(x: Value) -> Value:
+    return x.log() if x.data > 0 else Value(math.nan, role="constant")
+
+
+# The ``ops`` namespace for rules applied to Values (derivatives as graphs).
+VALUE_OPS = SimpleNamespace(
+    exp=Value.exp, log=Value.log, sqrt=Value.sqrt, tanh=Value.tanh, sigmoid=Value.sigmoid,
+    sin=Value.sin, cos=Value.cos, step=Value.step, sign=Value.sign, relu=Value.relu,
+    leaky_relu=Value.leaky_relu, power=lambda a, b: a ** b, divide=lambda a, b: a / b,
+    log_or_nan=_log_or_nan,
+)
