@@ -1,1 +1,21 @@
-"""Pictures of the graph: drawing, rendering, the backprop player, plots, the command line."""
+"""Pictures of the graph: drawing, rendering, the backprop player, plots, the command line.
+
+    >>> from autograd import Value
+    >>> from viz import draw_graph
+    >>> y = Value(2.0, label="x") ** 2
+    >>> drawing = draw_graph(y)          # a graphviz.Digraph; shows inline in Jupyter
+    >>> "**2" in drawing.source
+    True
+
+``render(root_or_drawing, "graph.svg")`` writes .svg, .png or .pdf; ``set_format("png")``
+switches the notebook display to PNG.
+"""
+
+from .draw import GraphTooLargeError, draw_graph
+from .notebook import GraphDrawing, get_format, set_format
+from .render import NoRendererError, RenderError, find_renderer, render
+
+__all__ = [
+    "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",
+    "find_renderer", "get_format", "render", "set_format",
+]

@@ -1,0 +1,147 @@
+"""Large graphs: one box per ``nn.Module`` call instead of one node per operation.
+
+``nn.Module.__call__`` opens ``autograd.scope(name)``, so every node carries the path of
+module calls that made it, e.g. ``("MLP", "layer 1", "neuron 3")``. A node's group is
+that path cut after ``depth + 1`` names: ``depth=0`` gives one box per top-level call
+(the whole MLP), ``depth=1`` one per layer, ``depth=2`` one per neuron. Nodes made
+outside any deeper call are drawn one by one.
+
+Parameters are created in ``__init__``, outside any call, so a parameter (or constant)
+leaf is drawn inside a box when every operation that uses it is in that box. Inputs
+stay visible.
+
+    >>> import random; random.seed(0)
+    >>> from nn import MLP
+    >>> from viz import draw_graph
+    >>> y = MLP(2, [3, 1])([1.0, 2.0])
+    >>> drawing = draw_graph(y, collapse="module", depth=1)
+    >>> sorted(line.split(" [")[0].strip() for line in drawing.body if "->" in line)
+    ['g0 -> g1', 'n5 -> g0', 'n6 -> g0']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import labels, style
+from .notebook import GraphDrawing
+
+
+def group_key(node: Any, depth: int) -> tuple[str, ...] | None:
+    """The module-call path whose box holds ``node``, or None to draw it by itself."""
+    scope = getattr(node, "scope", ()) or ()
+    return tuple(scope[:depth + 1]) if len(scope) > depth else None
+
+
+def assign_groups(order: list, depth: int) -> dict:
+    """node -> group key (only for nodes that go into a box)."""
+    consumers: dict = {}
+    for node in order:
+        for parent in node.parents:
+            consumers.setdefault(parent, []).append(node)
+    groups: dict = {}
+    for node in order:
+        if not node.parents and getattr(node, "role", "") == "input":
+            continue  # inputs stay visible: they are what the boxes are fed with
+        key = group_key(node, depth)
+        if key is not None:
+            groups[node] = key
+    for node in order:
+        if node.parents or node in groups or getattr(node, "role", "") == "input":
+            continue
+        keys = {groups.get(c) for c in consumers.get(node, ())}
+        if len(keys) == 1 and None not in keys:
+            groups[node] = keys.pop()
+    return groups
+
+
+def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Any,
+                 highlighted: bool) -> str:
+    operations = sum(1 for m in members if m.parents)
+    parameters = sum(1 for m in members if getattr(m, "role", "") == "parameter")
+    rows = [f"<tr><td><b>{labels.html_text(' › '.join(key))}</b></td></tr>",
+            f"<tr><td>{operations} operations, {parameters} parameters</td></tr>"]
+    shown = outputs[:4]
+    for node in shown:
+        data = labels.summarize(node.data, painter.precision) if labels.is_array_node(node) \
+            else style.format_number(node.data, painter.precision)
+        gradient = painter.grad_of(node)
+        grad = labels.summarize(gradient, painter.precision) if labels.is_array_node(node) \
+            else style.format_number(gradient, painter.precision)
+        name = f"{node.label} " if node.label else ""
+        fill, ink = style.GROUP_COLOR, "#000000"
+        if painter.color_by == "grad":
+            from .draw import signed_size  # draw imports this module at call time only
+
+            fill = style.grad_color(signed_size(gradient), painter.grad_scale)
+            ink = style.text_color_on(fill)
+        text = labels.html_text(f"out {name}data {data}  grad {grad}")
+        rows.append(f'<tr><td bgcolor="{fill}"><font color="{ink}">{text}</font></td></tr>')
+    if len(outputs) > len(shown):
+        rows.append(f"<tr><td>... {len(outputs) - len(shown)} more outputs</td></tr>")
+    border, color = (3, style.HIGHLIGHT_COLOR) if highlighted else (1, "#4a5a8a")
+    return (f'<<table border="{border}" color="{color}" cellborder="0" cellspacing="0" '
+            f'cellpadding="3" bgcolor="{style.GROUP_COLOR}" style="rounded">'
+            f'{"".join(rows)}</table>>')
+
+
+def draw_collapsed(drawing: GraphDrawing, order: list, painter: Any, depth: int,
+                   max_nodes: int | None) -> int | None:
+    """Fill ``drawing`` with boxes and single nodes; the number of nodes drawn.
+
+    Returns None (and draws nothing) when even the collapsed drawing has more than
+    ``max_nodes`` nodes.
+    """
+    if not isinstance(depth, int) or depth < 0:
+        raise ValueError(f"depth must be a whole number >= 0 (how many levels of module "
+                         f"calls to open), got {depth!r}")
+    groups = assign_groups(order, depth)
+    members: dict = {}
+    first_operation: dict = {}
+    for position, node in enumerate(order):
+        key = groups.get(node)
+        if key is not None:
+            members.setdefault(key, []).append(node)
+            if node.parents:
+                first_operation.setdefault(key, position)
+    # Boxes are numbered in the order their first operation runs (the flow of the
+    # forward pass), not by their first parameter, which the order lists early.
+    ranked = sorted(members, key=lambda k: first_operation.get(k, len(order)))
+    group_ids = {key: f"g{i}" for i, key in enumerate(ranked)}
+    singles = [n for n in order if n not in groups]
+    count = len(group_ids) + len(singles) + sum(1 for n in singles if n.parents)
+    if max_nodes is not None and count > max_nodes:
+        return None
+
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    roots = set(painter.roots)
+    outputs: dict = {key: [] for key in members}
+    edges: dict = {}  # (source, target) -> how many graph edges it stands for
+    for node in order:
+        key = groups.get(node)
+        target = group_ids[key] if key is not None else ids[node] + "op"
+        for index, parent in enumerate(node.parents):
+            parent_key = groups.get(parent)
+            if parent_key is not None and parent_key == key:
+                continue  # inside one box
+            if parent_key is not None and parent not in outputs[parent_key]:
+                outputs[parent_key].append(parent)
+            source = group_ids[parent_key] if parent_key is not None else ids[parent]
+            if key is None and parent_key is None:
+                painter.input_edge(drawing, source, node, index, ids[node])
+            else:
+                edges[source, target] = edges.get((source, target), 0) + 1
+    for key, nodes in members.items():
+        outputs[key] += [n for n in nodes if n in roots and n not in outputs[key]]
+        highlighted = any(n in painter.highlight_nodes for n in nodes)
+        drawing.node(group_ids[key], _group_label(key, nodes, outputs[key], painter,
+                                                  highlighted))
+    for node in singles:
+        painter.value_node(drawing, node, ids[node])
+        if node.parents:
+            painter.op_node(drawing, node, ids[node])
+    for (source, target), times in edges.items():
+        drawing.edge(source, target, **({"label": f"×{times}"} if times > 1 else {}))
+    drawing.node_ids = {n: ids[n] for n in singles} | {
+        n: group_ids[k] for n, k in groups.items()}
+    return count

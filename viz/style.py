@@ -1,0 +1,95 @@
+"""How things look: the colour of each kind of node, the gradient colour map, numbers.
+
+Kinds of node, told apart by colour (and the output by a thicker border):
+
+    input         a leaf the user fed in (role "input", or any leaf without a role)
+    parameter     a trainable leaf (role "parameter", set by ``nn``)
+    constant      a number pulled into an operation (role "constant")
+    intermediate  the result of an operation
+    output        the root the drawing starts from
+
+    >>> kind_color("parameter")
+    '#fde2b8'
+    >>> format_number(0.5, 4), format_number(3e-7, 4), format_number(None, 4)
+    ('0.5000', '3.000e-07', '—')
+"""
+
+from __future__ import annotations
+
+import math
+
+KIND_COLORS = {
+    "input": "#d4e8f7",
+    "parameter": "#fde2b8",
+    "constant": "#eeeeee",
+    "intermediate": "#ffffff",
+    "output": "#cdeccd",
+}
+KIND_TEXT = {
+    "input": "input (leaf)",
+    "parameter": "parameter",
+    "constant": "constant",
+    "intermediate": "intermediate",
+    "output": "output",
+}
+OP_COLOR = "#f4f4f4"
+GROUP_COLOR = "#eef1fb"
+HIGHLIGHT_COLOR = "#e8590c"
+UNKNOWN_GRAD_COLOR = "#dddddd"
+FONT = "Helvetica"
+UNKNOWN = "—"  # a gradient backward has not reached: not the same thing as 0
+
+# A diverging map (ColorBrewer RdBu ends): blue for negative, white for 0, red for positive.
+_NEGATIVE = (33, 102, 172)
+_ZERO = (247, 247, 247)
+_POSITIVE = (178, 24, 43)
+
+
+def kind_color(kind: str) -> str:
+    """Fill colour of a value node of this kind (see the module docstring)."""
+    return KIND_COLORS[kind]
+
+
+def grad_color(gradient: float | None, scale: float) -> str:
+    """Diverging colour for ``gradient`` on the scale [-scale, +scale] (linear in size).
+
+    t = gradient / scale, clipped to [-1, 1]; t = 0 is white, -1 deep blue, +1 deep red.
+    Unknown gradients are grey. A linear scale is the honest picture of vanishing
+    gradients: a gradient 1000 times smaller than the largest is as good as white.
+
+    >>> grad_color(0.0, 1.0), grad_color(1.0, 1.0), grad_color(-5.0, 1.0)
+    ('#f7f7f7', '#b2182b', '#2166ac')
+    """
+    if gradient is None or not math.isfinite(gradient):
+        return UNKNOWN_GRAD_COLOR
+    t = 0.0 if scale <= 0 else max(-1.0, min(1.0, gradient / scale))
+    end = _POSITIVE if t > 0 else _NEGATIVE
+    rgb = (round(z + abs(t) * (e - z)) for z, e in zip(_ZERO, end, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def text_color_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (a ``#rrggbb`` colour)."""
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.299 * r + 0.587 * g + 0.114 * b
+    return "#000000" if luminance > 140 else "#ffffff"
+
+
+def format_number(x: float | None, precision: int) -> str:
+    """``precision`` decimals; scientific notation when that would hide the number.
+
+    A gradient of 3e-7 printed as 0.0000 would look like no gradient at all, which is
+    exactly the wrong message in a picture of vanishing gradients.
+
+    >>> format_number(-2.5, 2), format_number(1e9, 2), format_number(0.0, 2)
+    ('-2.50', '1.0e+09', '0.00')
+    """
+    if x is None:
+        return UNKNOWN
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    size = abs(x)
+    if size != 0 and (size < 10.0 ** -precision or size >= 1e6):
+        return f"{x:.{max(precision - 1, 1)}e}"
+    return f"{x:.{precision}f}"
