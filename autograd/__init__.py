@@ -6,14 +6,28 @@
     >>> y.backward()
 
 Public names: ``Value``, ``grad``, ``hessian``, ``gradcheck``, ``no_grad``,
-``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``.
+``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``;
+for arrays ``Tensor`` with ``matmul``, ``concatenate``, ``stack``, ``where``, ``maximum``,
+``minimum``, ``softmax``, ``log_softmax``, ``conv2d``, ``max_pool2d``, ``avg_pool2d``.
 """
 
+from .conv import avg_pool2d, conv2d, max_pool2d
 from .derivatives import grad, hessian
-from .graph import topological_order
 from .gradcheck import GradcheckError, gradcheck
+from .graph import topological_order
 from .rules import RULES, Rule
 from .state import enable_grad, is_grad_enabled, no_grad, scope
+from .tensor import (
+    Tensor,
+    concatenate,
+    log_softmax,
+    matmul,
+    maximum,
+    minimum,
+    softmax,
+    stack,
+    where,
+)
 from .value import Value, dot, sum_values
 
 __version__ = "0.1.0"
@@ -21,4 +35,6 @@ __version__ = "0.1.0"
 __all__ = [
     "RULES", "GradcheckError", "Rule", "Value", "dot", "enable_grad", "grad", "gradcheck",
     "hessian", "is_grad_enabled", "no_grad", "scope", "sum_values", "topological_order",
+    "Tensor", "avg_pool2d", "concatenate", "conv2d", "log_softmax", "matmul", "max_pool2d",
+    "maximum", "minimum", "softmax", "stack", "where",
 ]

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .derivatives import grad
+from .state import no_grad
+from .tensor import Tensor
 from .value import Value
 
 
@@ -27,12 +31,21 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[Any], eps: float = 1e-6,
     otherwise raises ``GradcheckError`` with a table (input, analytic, numeric,
     difference).
 
+    With arrays (or Tensors) as inputs, ``f`` gets float64 Tensors and returns a Tensor;
+    a non-scalar output y is checked through Σ r·y with fixed random weights r, which
+    tests the vector-Jacobian product every entry at once.
+
     >>> from autograd import gradcheck
     >>> gradcheck(lambda a, b: (a * b + b ** 2).tanh(), [0.3, -0.5])
+    True
+    >>> import numpy as np
+    >>> gradcheck(lambda a, b: (a @ b).tanh(), [np.ones((2, 3)) / 4, np.ones((3, 1))])
     True
     """
     if eps <= 0:
         raise ValueError(f"gradcheck eps must be > 0, got {eps}")
+    if any(isinstance(x, (np.ndarray, Tensor)) for x in inputs):
+        return _gradcheck_arrays(f, inputs, eps, atol, rtol)
     numbers = [float(x.data) if isinstance(x, Value) else float(x) for x in inputs]
 
     def evaluate(point: list[float]) -> float:
@@ -68,3 +81,42 @@ def format_table(rows: list[tuple]) -> str:
         mark = "  <- mismatch" if bad else ""
         lines.append(f"{name:>16} {analytic:>14.8g} {numeric:>14.8g} {difference:>12.3g}{mark}")
     return "gradients disagree with central differences:\n" + "\n".join(lines)
+
+
+def _gradcheck_arrays(f: Callable[..., Any], inputs: Sequence[Any], eps: float, atol: float,
+                      rtol: float) -> bool:
+    """gradcheck for Tensor functions: every entry of every input, in float64."""
+    points = [np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+              for x in inputs]
+    leaves = [Tensor(p.copy(), requires_grad=True) for p in points]
+    output = f(*leaves)
+    if not isinstance(output, Tensor):
+        raise TypeError(f"gradcheck: f must return a Tensor, got {output!r}")
+    # One fixed random weighting of the outputs: checks Jᵀr for a generic r.
+    weights = np.random.default_rng(0).standard_normal(output.shape)
+    analytic = grad((output * weights).sum(), leaves)
+
+    def evaluate(values: list[np.ndarray]) -> float:
+        with no_grad():
+            return float(np.sum(f(*[Tensor(v) for v in values]).data * weights))
+
+    rows, failed = [], False
+    for i, point in enumerate(points):
+        for index in np.ndindex(point.shape):
+            x = point[index]
+            shifted = [p.copy() for p in points]
+            shifted[i][index] = x + eps
+            plus = evaluate(shifted)
+            shifted[i][index] = x - eps
+            numeric = (plus - evaluate(shifted)) / (2 * eps)
+            value = float(np.asarray(analytic[i])[index])
+            difference = abs(value - numeric)
+            bad = not difference <= atol + rtol * abs(numeric)  # `not <=` also catches nan
+            failed |= bad
+            name = f"x{i}[{', '.join(map(str, index))}] = {x:.4g}" if index else f"x{i} = {x:.4g}"
+            rows.append((name, value, numeric, difference, bad))
+    if failed:
+        if len(rows) > 40:  # a table of every entry would bury the mismatches
+            rows = [row for row in rows if row[4]][:40]
+        raise GradcheckError(format_table(rows))
+    return True
