@@ -13,7 +13,7 @@ switches the notebook display to PNG.
 
 from .draw import GraphTooLargeError, draw_graph
 from .notebook import GraphDrawing, get_format, set_format
-from .render import NoRendererError, RenderError, find_renderer, render
+from .rendering import NoRendererError, RenderError, find_renderer, render
 
 __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",

@@ -19,7 +19,7 @@ from typing import Any
 
 import graphviz
 
-from . import render as rendering
+from . import rendering
 
 _DISPLAY = {"format": "svg"}
 _MIME = {"svg": "image/svg+xml", "png": "image/png"}

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+_MAX_INDENT = 40
+
 
 def text_tree(roots: Sequence[Any], describe: Callable[[Any], str],
               max_lines: int = 80) -> str:
@@ -38,6 +40,9 @@ def text_tree(roots: Sequence[Any], describe: Callable[[Any], str],
             break
         node, prefix, child_prefix = stack.pop()
         text = describe(node) or "·"
+        if len(prefix) > _MAX_INDENT:  # a deep chain would push the text off the screen
+            prefix = "… " + prefix[-_MAX_INDENT:]
+            child_prefix = "  " + child_prefix[-_MAX_INDENT:]
         if node in shown:
             lines.append(f"{prefix}{text} (shown above)")
             continue

@@ -103,7 +103,7 @@ def render_source(source: str, format: str, *, dpi: int = PNG_DPI,
             f"or save as .svg or .png instead")
     command = [renderer.command, f"-T{format}"]
     if format == "png":
-        inches = max_pixels / dpi
+        inches = (max_pixels - 1) / dpi  # Graphviz rounds the pixel count up
         command += [f"-Gdpi={dpi}", f"-Gsize={inches:.3f},{inches:.3f}"]
     try:
         done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True,

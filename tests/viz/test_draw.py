@@ -1,0 +1,189 @@
+"""draw_graph: golden DOT text, what "grad —" means, kinds, highlight, edge gradients, limits."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from autograd import Value, graph
+from viz import GraphTooLargeError, draw_graph
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/viz/golden/<name>; UPDATE_GOLDEN=1 rewrites it (review the diff)."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run once with UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_golden_neuron_before_backward(neuron):
+    o, _ = neuron
+    check_golden("neuron_forward.dot", draw_graph(o).source)
+
+
+def test_golden_neuron_after_backward_with_edge_grads(neuron):
+    o, _ = neuron
+    o.backward()
+    check_golden("neuron_backward_edges.dot", draw_graph(o, show_edge_grads=True).source)
+
+
+def test_same_graph_gives_same_dot_text(make_neuron):
+    first, second = make_neuron()[0], make_neuron()[0]
+    assert draw_graph(first).source == draw_graph(second).source
+
+
+def grad_texts(source: str) -> list[str]:
+    return re.findall(r"grad ([^<]+)<", source)
+
+
+def test_unreached_gradient_reads_differently_from_zero(neuron):
+    o, nodes = neuron
+    before = grad_texts(draw_graph(o).source)
+    assert before and set(before) == {"—"}
+    o.backward()
+    after = draw_graph(o).source
+    assert "—" not in grad_texts(after)
+    # x2 = 0, so do/dw2 = x2 · (1 - o²) is a real zero, and it must read as one.
+    assert nodes["w2"].grad == 0.0
+    assert "<b>w2</b></td><td bgcolor=\"#fde2b8\">data 1.0000</td><td bgcolor=\"#fde2b8\">" \
+           "grad 0.0000" in after
+
+
+def test_grads_mapping_shows_known_gradients_only(neuron):
+    o, nodes = neuron
+    known = {o: 1.0, nodes["n"]: 0.5}
+    texts = grad_texts(draw_graph(o, grads=known).source)
+    assert texts.count("—") == len(texts) - 2
+    assert "1.0000" in texts and "0.5000" in texts
+
+
+def test_propagate_result_can_be_passed_as_grads(neuron):
+    o, nodes = neuron
+    totals = graph.propagate(o, 1.0)
+    source = draw_graph(o, grads=totals).source
+    assert "—" not in grad_texts(source)
+    assert nodes["x1"].grad == 0.0  # propagate leaves .grad alone; the picture used the map
+
+
+def test_kinds_have_their_colours(neuron):
+    o, _ = neuron
+    source = draw_graph(o).source
+    assert '<td bgcolor="#fde2b8"><b>w1</b>' in source       # parameter
+    assert '<td bgcolor="#d4e8f7"><b>x1</b>' in source       # input
+    assert '<td bgcolor="#cdeccd"><b>o</b>' in source        # output
+    assert '<td bgcolor="#ffffff"><b>n</b>' in source        # intermediate
+    c = Value(2.0, label="z") * 3
+    assert 'bgcolor="#eeeeee">data 3.0000' in draw_graph(c).source  # constant 3
+
+
+def test_legend_lists_every_kind(neuron):
+    o, _ = neuron
+    source = draw_graph(o, legend=True).source
+    for word in ("input", "parameter", "constant", "intermediate", "output", "operation"):
+        assert word in source.split("legend [", 1)[1]
+    assert "legend [" not in draw_graph(o).source
+
+
+def test_highlight_marks_a_node_and_an_edge(neuron):
+    o, nodes = neuron
+    source = draw_graph(o, highlight=[nodes["n"], (o, 0)]).source
+    n_id = draw_graph(o).node_ids[nodes["n"]]
+    o_id = draw_graph(o).node_ids[o]
+    highlighted = [line for line in source.splitlines() if "#e8590c" in line]
+    starts = sorted(line.strip().split(" [")[0] for line in highlighted)
+    assert starts == sorted([n_id, n_id + "op", f"{n_id} -> {o_id}op"])
+
+
+def test_edge_label_is_upstream_times_local(neuron):
+    o, nodes = neuron
+    o.backward()
+    source = draw_graph(o, show_edge_grads=True).source
+    local = 1 - o.data ** 2           # d tanh / dn, read from o.local_grads by viz
+    assert o.local_grads[0] == pytest.approx(local)
+    assert f"1.0000 × {local:.4f} = {local:.4f}" in source
+    # the multiplication x1·w1 with upstream 0.5: to x1 it sends 0.5 × w1 = -1.5
+    assert "0.5000 × -3.0000 = -1.5000" in source
+
+
+def test_edge_labels_before_backward_show_local_only(neuron):
+    o, _ = neuron
+    source = draw_graph(o, show_edge_grads=True).source
+    assert "local -3.0000" in source and "— × -3.0000" in source
+    assert " = " not in re.sub(r"tooltip=\"[^\"]*\"", "", source)
+
+
+def test_color_by_grad_fills_by_sign_and_shows_the_scale(neuron):
+    o, nodes = neuron
+    o.backward()
+    source = draw_graph(o, color_by="grad").source
+    assert "grad_scale [" in source
+    x1_line = next(line for line in source.splitlines() if "<b>x1</b>" in line)
+    w1_line = next(line for line in source.splitlines() if "<b>w1</b>" in line)
+    assert nodes["x1"].grad < 0 < nodes["w1"].grad
+    assert "#2166ac" in x1_line         # the largest negative gradient: deepest blue
+    fill = re.search(r'bgcolor="#([0-9a-f]{6})"><font color="#[0-9a-f]{6}">data -3', w1_line)
+    red, blue = int(fill.group(1)[:2], 16), int(fill.group(1)[4:], 16)
+    assert red > blue + 60                  # positive gradient: red, and not the deepest
+    assert fill.group(1) != "b2182b"
+
+
+def test_grad_scale_can_be_fixed_for_all_frames(neuron):
+    o, _ = neuron
+    o.backward()
+    source = draw_graph(o, color_by="grad", grad_scale=100.0).source
+    assert "100.00" in source and "#2166ac" not in source.split("grad_scale [")[0]
+
+
+def test_top_to_bottom_stacks_cells(neuron):
+    o, _ = neuron
+    assert "</tr><tr>" in draw_graph(o, rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_graph(o, rankdir="sideways")
+
+
+def test_bad_arguments_name_the_value():
+    with pytest.raises(TypeError, match="got 3"):
+        draw_graph(3)
+    with pytest.raises(ValueError, match="'colour'"):
+        draw_graph(Value(1.0), color_by="colour")
+
+
+def test_over_large_graph_names_the_option_to_use():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(300):
+        y = y * 1.0
+    with pytest.raises(GraphTooLargeError, match=r"max_nodes=\d+ \(or None\)"):
+        draw_graph(y)
+    assert draw_graph(y, max_nodes=None).source.count("->") == 900
+
+
+def test_100000_node_chain_answers_quickly_without_recursion_error():
+    y = Value(0.5)
+    for _ in range(50_000):
+        y = y + 1.0  # each step: one new node and one constant, 100,000 nodes in all
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLargeError, match="150,001 nodes"):
+        draw_graph(y)
+    with pytest.raises(GraphTooLargeError, match="max_nodes"):
+        draw_graph(y, collapse="module")
+    assert time.perf_counter() - start < 5
+
+
+def test_module_graph_message_suggests_collapse():
+    import random
+
+    from nn import MLP
+
+    random.seed(0)
+    y = MLP(2, [16, 16, 1])([0.5, -1.0])
+    with pytest.raises(GraphTooLargeError, match="collapse='module'"):
+        draw_graph(y)

@@ -1,0 +1,76 @@
+"""What a notebook shows: SVG inline, PNG when asked, and text when nothing can render."""
+
+from __future__ import annotations
+
+import pytest
+
+import viz
+from viz import rendering
+
+
+@pytest.fixture(autouse=True)
+def svg_display():
+    yield
+    viz.set_format("svg")
+
+
+def test_drawing_is_a_digraph_that_displays_as_svg(neuron):
+    import graphviz
+
+    o, _ = neuron
+    drawing = viz.draw_graph(o)
+    assert isinstance(drawing, graphviz.Digraph)
+    bundle = drawing._repr_mimebundle_()
+    assert list(bundle) == ["image/svg+xml"]
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+
+
+def test_set_format_png(neuron):
+    o, _ = neuron
+    viz.set_format("png")
+    bundle = viz.draw_graph(o)._repr_mimebundle_()
+    assert bundle["image/png"][:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="'jpeg'"):
+        viz.set_format("jpeg")
+
+
+def test_ipython_display_uses_our_bundle(neuron):
+    from IPython.core.formatters import DisplayFormatter
+
+    o, _ = neuron
+    data, _ = DisplayFormatter().format(viz.draw_graph(o))
+    assert "image/svg+xml" in data
+
+
+def test_without_renderer_the_notebook_shows_text_not_a_traceback(monkeypatch, neuron):
+    monkeypatch.setattr(rendering, "graphviz_pure_executable", lambda: None)
+    o, _ = neuron
+    o.backward()
+    bundle = viz.draw_graph(o)._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"]
+    text = bundle["text/plain"]
+    assert text.startswith("o  [tanh]  data 0.7071  grad 1.0000\n└── n  [+]  data 0.8814")
+    assert "DOT source:\n\ndigraph {" in text
+    assert text.rstrip().endswith("`dot` is on PATH.)")
+    assert "pip install graphviz-pure" in text.splitlines()[-1]
+
+
+def test_render_failure_in_a_notebook_is_text(monkeypatch, neuron):
+    def broken(*args, **kwargs):
+        raise rendering.RenderError("graphviz-pure failed to write svg (exit code 1): boom")
+
+    monkeypatch.setattr(rendering, "render_source", broken)
+    o, _ = neuron
+    bundle = viz.draw_graph(o)._repr_mimebundle_()
+    assert "Could not render this graph" in bundle["text/plain"] and "boom" in bundle["text/plain"]
+
+
+def test_long_dot_source_is_shortened_in_text(monkeypatch):
+    from autograd import Value
+
+    monkeypatch.setattr(rendering, "graphviz_pure_executable", lambda: None)
+    y = Value(1.0)
+    for _ in range(100):
+        y = y * 2.0
+    text = viz.draw_graph(y)._repr_mimebundle_()["text/plain"]
+    assert "more characters in .source" in text and len(text) < 12_000
