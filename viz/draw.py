@@ -127,9 +127,12 @@ class Painter:
                 self.highlight_nodes.add(item)
 
     def _border(self, node: Any, kind: str) -> tuple[int, str]:
+        width, color = (2, "#333333") if kind == "output" else (1, "#555555")
         if node in self.highlight_nodes:
-            return 3, style.HIGHLIGHT_COLOR
-        return (2, "#333333") if kind == "output" else (1, "#555555")
+            width, color = 3, style.HIGHLIGHT_COLOR
+        # A border's width changes the node's size, so with a stable layout only its
+        # colour may change from frame to frame.
+        return (2 if self.stable else width), color
 
     def value_node(self, drawing: GraphDrawing, node: Any, node_id: str) -> None:
         kind = node_kind(node, self.roots)
@@ -148,6 +151,7 @@ class Painter:
     def op_node(self, drawing: GraphDrawing, node: Any, node_id: str) -> None:
         highlighted = node in self.highlight_nodes
         border, color = (3, style.HIGHLIGHT_COLOR) if highlighted else (1, "#777777")
+        border = 2 if self.stable else border
         drawing.node(node_id + "op", labels.op_label(node, style.OP_COLOR, border, color))
         drawing.edge(node_id + "op", node_id)
 

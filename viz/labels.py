@@ -94,21 +94,21 @@ def value_label(node: Any, *, kind_fill: str, value_fill: str, value_text_color:
     array = is_array_node(node)
     name = html_text(node.label) if node.label else ""
     cells = []
-    # Fixed cell widths (``stable``) make the node's size independent of the numbers
-    # shown, so every frame of a step-by-step replay gets the same layout.
-    wide = (90 if not array else 230) if stable else None
-    label_width = (60 if not array else 230) if stable else None
+    # Only the gradient changes while backward runs. A fixed width for its cell
+    # (``stable``) keeps the node's size, and so the layout, the same in every frame.
+    grad_width = (110 if not array else 300) if stable else None
     if name or not (show_data or show_grad):
-        cells.append(_cell(name, kind_fill, label_width, bold=True))
+        cells.append(_cell(name, kind_fill, None, bold=True))
     if array:
         shape = "×".join(str(n) for n in node.data.shape) or "scalar"
-        cells.append(_cell(html_text(f"{shape}  {node.data.dtype}"), kind_fill, wide))
+        cells.append(_cell(html_text(f"{shape}  {node.data.dtype}"), kind_fill, None))
     if show_data:
         data = summarize(node.data, precision) if array else format_number(node.data, precision)
-        cells.append(_cell("data " + html_text(data), value_fill, wide, color=value_text_color))
+        cells.append(_cell("data " + html_text(data), value_fill, None, color=value_text_color))
     if show_grad:
         grad = summarize(gradient, precision) if array else format_number(gradient, precision)
-        cells.append(_cell("grad " + html_text(grad), value_fill, wide, color=value_text_color))
+        cells.append(_cell("grad " + html_text(grad), value_fill, grad_width,
+                           color=value_text_color))
     column = array or rankdir in ("TB", "BT")
     rows = "".join(f"<tr>{c}</tr>" for c in cells) if column else f"<tr>{''.join(cells)}</tr>"
     return (f'<<table border="{border}" color="{border_color}" cellborder="1" '
@@ -135,7 +135,7 @@ def edge_label(local: Any, upstream: Any, precision: int, stable: bool) -> str:
                                f"{format_number(product, precision)}"))
     else:
         lines.append(html_text(f"{UNKNOWN} × {format_number(local, precision)}"))
-    size = ' width="150" height="30" fixedsize="true"' if stable else ""
+    size = ' width="160" height="30" fixedsize="true"' if stable else ""
     text = "<br/>".join(lines)
     return (f'<<table border="0" cellpadding="0"><tr><td{size}>'
             f'<font point-size="9" face="{FONT}">{text}</font></td></tr></table>>')

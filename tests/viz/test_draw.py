@@ -187,3 +187,38 @@ def test_module_graph_message_suggests_collapse():
     y = MLP(2, [16, 16, 1])([0.5, -1.0])
     with pytest.raises(GraphTooLargeError, match="collapse='module'"):
         draw_graph(y)
+
+
+def node_boxes(svg: bytes) -> dict[str, str]:
+    """DOT id -> the outline of the node as drawn (its first polygon's points)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    boxes = {}
+    for group in ET.fromstring(svg).iter(f"{ns}g"):
+        if group.get("class") == "node":
+            shape = group.find(f"{ns}polygon")
+            if shape is None:
+                shape = group.find(f"{ns}path")
+            boxes[group.find(f"{ns}title").text] = shape.get("points") or shape.get("d")
+    return boxes
+
+
+def test_stable_layout_keeps_every_node_in_place_while_gradients_arrive(neuron):
+    from viz.rendering import render_source
+
+    o, nodes = neuron
+    totals = graph.propagate(o, 1.0)
+    scaled = {node: grad * -12345.678 for node, grad in totals.items()}  # wide numbers
+    first = {o: 1.0}
+    frames = [dict(grads=first, highlight=[o]),
+              dict(grads=scaled, highlight=[nodes["x1"], (nodes["n"], 1)]),
+              dict(grads=totals, highlight=[(o, 0)])]
+    common = dict(show_edge_grads=True, color_by="grad", grad_scale=2.0)
+    layouts = [node_boxes(render_source(
+        draw_graph(o, stable_layout=True, **common, **frame).source, "svg")) for frame in frames]
+    assert layouts[0] == layouts[1] == layouts[2]
+    # without it, the wide numbers do move nodes: the check above is not vacuous
+    loose = [node_boxes(render_source(draw_graph(o, **common, **frame).source, "svg"))
+             for frame in frames[:2]]
+    assert loose[0] != loose[1]
