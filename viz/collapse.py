@@ -7,8 +7,8 @@ that path cut after ``depth + 1`` names: ``depth=0`` gives one box per top-level
 outside any deeper call are drawn one by one.
 
 Parameters are created in ``__init__``, outside any call, so a parameter (or constant)
-leaf is drawn inside a box when every operation that uses it is in that box. Inputs
-stay visible.
+leaf is drawn inside a box when every operation that uses it is in that box. Inputs,
+and other leaves made outside the box, stay visible.
 
     >>> import random; random.seed(0)
     >>> from nn import MLP
@@ -47,7 +47,8 @@ def assign_groups(order: list, depth: int) -> dict:
         if key is not None:
             groups[node] = key
     for node in order:
-        if node.parents or node in groups or getattr(node, "role", "") == "input":
+        absorbable = getattr(node, "role", "") in ("parameter", "constant")
+        if node.parents or node in groups or not absorbable:
             continue
         keys = {groups.get(c) for c in consumers.get(node, ())}
         if len(keys) == 1 and None not in keys:
@@ -131,7 +132,8 @@ def draw_collapsed(drawing: GraphDrawing, order: list, painter: Any, depth: int,
                 painter.input_edge(drawing, source, node, index, ids[node])
             else:
                 edges[source, target] = edges.get((source, target), 0) + 1
-    for key, nodes in members.items():
+    for key in ranked:
+        nodes = members[key]
         outputs[key] += [n for n in nodes if n in roots and n not in outputs[key]]
         highlighted = any(n in painter.highlight_nodes for n in nodes)
         drawing.node(group_ids[key], _group_label(key, nodes, outputs[key], painter,
