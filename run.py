@@ -23,7 +23,7 @@ EXTRAS = {"demo": "plots", "test": "test"}
 
 
 def ensure_environment(extra: str) -> None:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - this file may be run by an older Python
         sys.exit(f"chainrule needs Python 3.10 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"creating a virtual environment in {VENV} ...", flush=True)

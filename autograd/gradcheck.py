@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from .derivatives import grad
-from .state import no_grad
 from .tensor import Tensor
 from .value import Value
 
@@ -97,8 +96,9 @@ def _gradcheck_arrays(f: Callable[..., Any], inputs: Sequence[Any], eps: float, 
     analytic = grad((output * weights).sum(), leaves)
 
     def evaluate(values: list[np.ndarray]) -> float:
-        with no_grad():
-            return float(np.sum(f(*[Tensor(v) for v in values]).data * weights))
+        # Recorded like the analytic pass, so f may itself call grad() (second derivatives).
+        leaves = [Tensor(v, requires_grad=True) for v in values]
+        return float(np.sum(f(*leaves).data * weights))
 
     rows, failed = [], False
     for i, point in enumerate(points):

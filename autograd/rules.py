@@ -15,6 +15,7 @@ derivative becomes a graph that can be differentiated again) and numpy arrays.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -138,7 +139,7 @@ SUM = define("sum", lambda ops, *xs: sum(xs), lambda ops, out, *xs: (1.0,) * len
 # Inputs are laid out (w0..w(n-1), x0..x(n-1)) and, when bias=True, b last.
 def _dot_forward(ops, *parts, bias):
     n = len(parts) // 2
-    total = sum(w * x for w, x in zip(parts[:n], parts[n:2 * n]))
+    total = sum(map(operator.mul, parts[:n], parts[n:2 * n]))  # map: no Python-level loop
     return total + parts[-1] if bias else total
 
 

@@ -38,7 +38,8 @@ def power(a: float, b: float) -> float:
         raise ZeroDivisionError("0 cannot be raised to a negative power")
     result = a**b
     if isinstance(result, complex):
-        raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
+        raise ValueError("a negative base needs a whole-number exponent "
+                         "(the result would be complex)")
     return float(result)
 
 

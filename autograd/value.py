@@ -41,16 +41,11 @@ class Value:
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
     def __init__(self, data: float, label: str = "", role: str = "") -> None:
-        if isinstance(data, Value):
-            raise TypeError(f"Value({data!r}): already a Value; use it directly, or "
-                            f".detach() for a copy outside the graph")
-        if isinstance(data, bool) or not isinstance(data, Number):
-            raise TypeError(f"Value needs a single real number, got {data!r} of type "
-                            f"{type(data).__name__}; convert it first (e.g. float(x)), "
-                            f"or use Tensor for arrays")
+        if type(data) is not float:  # the isinstance check below is slow; skip it for floats
+            data = _real_number(data)
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {label!r}")
-        self.data = float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -63,30 +58,34 @@ class Value:
     # --- recording an operation -------------------------------------------------------
     @staticmethod
     def _record(rule: rules.Rule, parents: tuple[Value, ...], attrs: dict | None = None) -> Value:
+        """Apply ``rule`` to ``parents`` and return the new node (any number of inputs)."""
         xs = [p.data for p in parents]
-        kwargs = attrs or {}
         try:
-            out = rule.forward(scalar_math, *xs, **kwargs)
-            local = rule.local(scalar_math, out, *xs, **kwargs)
+            out = rule.forward(scalar_math, *xs, **(attrs or {}))
+            local = rule.local(scalar_math, out, *xs, **(attrs or {}))
         except (ArithmeticError, ValueError) as error:
-            raise _with_operands(error, rule, xs, kwargs) from None
-        node = object.__new__(Value)
-        node.data = out
-        node.grad = 0.0
-        node.label = ""
-        node.scope = STATE.scope
-        node.role = ""
-        if STATE.grad_enabled:
-            node.op = rule.name
-            node.parents = parents
-            node.local_grads = local
-            node.attrs = attrs
-        else:  # a leaf: nothing to backpropagate through
-            node.op = ""
-            node.parents = ()
-            node.local_grads = ()
-            node.attrs = None
-        return node
+            raise _with_operands(error, rule, xs, attrs or {}) from None
+        return _node(out, rule.name, parents, local, attrs)
+
+    # The two most common shapes, without building a list of inputs (a list
+    # comprehension costs more than the arithmetic it wraps).
+    @staticmethod
+    def _record1(rule: rules.Rule, x: Value) -> Value:
+        try:
+            out = rule.forward(scalar_math, x.data)
+            local = rule.local(scalar_math, out, x.data)
+        except (ArithmeticError, ValueError) as error:
+            raise _with_operands(error, rule, [x.data], {}) from None
+        return _node(out, rule.name, (x,), local, None)
+
+    @staticmethod
+    def _record2(rule: rules.Rule, a: Value, b: Value) -> Value:
+        try:
+            out = rule.forward(scalar_math, a.data, b.data)
+            local = rule.local(scalar_math, out, a.data, b.data)
+        except (ArithmeticError, ValueError) as error:
+            raise _with_operands(error, rule, [a.data, b.data], {}) from None
+        return _node(out, rule.name, (a, b), local, None)
 
     def _vjp(self, upstream: Any, create_graph: bool) -> list:
         """Contribution to each parent's gradient: upstream x local (the chain rule)."""
@@ -102,73 +101,73 @@ class Value:
 
     # --- arithmetic (micrograd's template: convert, compute, record) ------------------
     def __add__(self, other: Any) -> Value:
-        return Value._record(rules.ADD, (self, _as_value(other, "+")))
+        return Value._record2(rules.ADD, self, _as_value(other, "+"))
 
     def __radd__(self, other: Any) -> Value:  # other + self
-        return Value._record(rules.ADD, (_as_value(other, "+"), self))
+        return Value._record2(rules.ADD, _as_value(other, "+"), self)
 
     def __sub__(self, other: Any) -> Value:
-        return Value._record(rules.SUB, (self, _as_value(other, "-")))
+        return Value._record2(rules.SUB, self, _as_value(other, "-"))
 
     def __rsub__(self, other: Any) -> Value:  # other - self
-        return Value._record(rules.SUB, (_as_value(other, "-"), self))
+        return Value._record2(rules.SUB, _as_value(other, "-"), self)
 
     def __mul__(self, other: Any) -> Value:
-        return Value._record(rules.MUL, (self, _as_value(other, "*")))
+        return Value._record2(rules.MUL, self, _as_value(other, "*"))
 
     def __rmul__(self, other: Any) -> Value:  # other * self
-        return Value._record(rules.MUL, (_as_value(other, "*"), self))
+        return Value._record2(rules.MUL, _as_value(other, "*"), self)
 
     def __truediv__(self, other: Any) -> Value:
-        return Value._record(rules.DIV, (self, _as_value(other, "/")))
+        return Value._record2(rules.DIV, self, _as_value(other, "/"))
 
     def __rtruediv__(self, other: Any) -> Value:  # other / self
-        return Value._record(rules.DIV, (_as_value(other, "/"), self))
+        return Value._record2(rules.DIV, _as_value(other, "/"), self)
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
-            return Value._record(rules.POWV, (self, exponent))
+            return Value._record2(rules.POWV, self, exponent)
         if isinstance(exponent, bool) or not isinstance(exponent, Number):
             raise TypeError(f"Value ** {exponent!r}: the exponent must be a number or a "
                             f"Value, not {type(exponent).__name__}")
         return Value._record(rules.POW, (self,), {"exponent": float(exponent)})
 
     def __rpow__(self, base: Any) -> Value:  # base ** self
-        return Value._record(rules.POWV, (_as_value(base, "**"), self))
+        return Value._record2(rules.POWV, _as_value(base, "**"), self)
 
     def __neg__(self) -> Value:
-        return Value._record(rules.NEG, (self,))
+        return Value._record1(rules.NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return Value._record(rules.ABS, (self,))
+        return Value._record1(rules.ABS, self)
 
     # --- functions ------------------------------------------------------------------------
     def exp(self) -> Value:
         """e**x; raises OverflowError above x = 709.78 (the largest float is 1.8e308)."""
-        return Value._record(rules.EXP, (self,))
+        return Value._record1(rules.EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm; raises ValueError for x <= 0 (where PyTorch gives nan/-inf)."""
-        return Value._record(rules.LOG, (self,))
+        return Value._record1(rules.LOG, self)
 
     def sqrt(self) -> Value:
         """Square root; ValueError for x < 0. At x = 0 the gradient is inf, as in PyTorch."""
-        return Value._record(rules.SQRT, (self,))
+        return Value._record1(rules.SQRT, self)
 
     def tanh(self) -> Value:
         """tanh(x), d/dx = 1 - tanh(x)²; saturates to ±1 without overflow."""
-        return Value._record(rules.TANH, (self,))
+        return Value._record1(rules.TANH, self)
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e**-x), d/dx = σ(x)(1 - σ(x)); 0 and 1 at ∓1000, no overflow."""
-        return Value._record(rules.SIGMOID, (self,))
+        return Value._record1(rules.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
-        return Value._record(rules.RELU, (self,))
+        return Value._record1(rules.RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope·x; d/dx = 1 or slope."""
@@ -184,19 +183,19 @@ class Value:
         gradient descent. It learns by the perceptron rule instead, and networks use
         sigmoid, tanh or ReLU, whose slopes carry the error back.
         """
-        return Value._record(rules.STEP, (self,))
+        return Value._record1(rules.STEP, self)
 
     def sign(self) -> Value:
         """-1, 0 or 1; derivative 0."""
-        return Value._record(rules.SIGN, (self,))
+        return Value._record1(rules.SIGN, self)
 
     def sin(self) -> Value:
         """sin(x), d/dx = cos(x)."""
-        return Value._record(rules.SIN, (self,))
+        return Value._record1(rules.SIN, self)
 
     def cos(self) -> Value:
         """cos(x), d/dx = -sin(x)."""
-        return Value._record(rules.COS, (self,))
+        return Value._record1(rules.COS, self)
 
     # --- the backward pass ----------------------------------------------------------------
     def backward(self, grad: float = 1.0) -> None:
@@ -254,13 +253,53 @@ def _number(other: Any) -> float:
     return other.data if isinstance(other, Value) else other
 
 
+_new = object.__new__
+
+
+def _node(out: float, op: str, parents: tuple, local: tuple, attrs: dict | None) -> Value:
+    """A recorded node; skips ``__init__``'s checks since every field is known good."""
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node.scope = STATE.scope
+    node.role = ""
+    if STATE.grad_enabled:
+        node.op = op
+        node.parents = parents
+        node.local_grads = local
+        node.attrs = attrs
+    else:  # a leaf: nothing to backpropagate through
+        node.op = ""
+        node.parents = ()
+        node.local_grads = ()
+        node.attrs = None
+    return node
+
+
+def _real_number(data: Any) -> float:
+    """``data`` as a float, or a TypeError that says what was given and what to do."""
+    if isinstance(data, Value):
+        raise TypeError(f"Value({data!r}): already a Value; use it directly, or "
+                        f".detach() for a copy outside the graph")
+    if isinstance(data, bool) or not isinstance(data, Number):
+        raise TypeError(f"Value needs a single real number, got {data!r} of type "
+                        f"{type(data).__name__}; convert it first (e.g. float(x)), "
+                        f"or use Tensor for arrays")
+    return float(data)
+
+
 def _as_value(other: Any, symbol: str) -> Value:
+    if type(other) is Value:
+        return other
+    if type(other) is float or type(other) is int:  # fast path: most operands are these
+        return Value(float(other), role="constant")
     if isinstance(other, Value):
         return other
     if isinstance(other, bool) or not isinstance(other, Number):
         raise TypeError(f"cannot use {other!r} ({type(other).__name__}) with {symbol} on a "
                         f"Value: use a number or a Value (for arrays, Tensor)")
-    return Value(other, role="constant")
+    return Value(float(other), role="constant")
 
 
 _INFIX = {"+", "-", "*", "/", "**", "pow"}
@@ -296,7 +335,8 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     if len(weights) != len(inputs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(weights)} weights "
                          f"and {len(inputs)} inputs")
-    parts = [_as_value(x, "dot") for x in weights + inputs]
+    # type() test inline: a neuron calls this with Values only, and a call per item adds up
+    parts = [x if type(x) is Value else _as_value(x, "dot") for x in weights + inputs]
     if bias is not None:
         parts.append(_as_value(bias, "dot"))
     return Value._record(rules.DOT, tuple(parts), {"bias": bias is not None})

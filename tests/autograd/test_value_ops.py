@@ -1,0 +1,147 @@
+"""Every scalar operation: forward value, gradient against central differences."""
+
+import math
+
+import pytest
+
+from autograd import Value, grad, gradcheck
+
+UNARY = {
+    # name: (function on a Value, reference on a float, point inside the domain)
+    "neg": (lambda x: -x, lambda x: -x, 0.7),
+    "abs": (abs, abs, -1.3),
+    "exp": (Value.exp, math.exp, 0.4),
+    "log": (Value.log, math.log, 2.5),
+    "sqrt": (Value.sqrt, math.sqrt, 3.0),
+    "tanh": (Value.tanh, math.tanh, 0.3),
+    "sigmoid": (Value.sigmoid, lambda x: 1 / (1 + math.exp(-x)), -0.8),
+    "relu": (Value.relu, lambda x: max(x, 0.0), 1.7),
+    "leaky_relu": (lambda x: x.leaky_relu(0.1), lambda x: x if x > 0 else 0.1 * x, -2.0),
+    "sin": (Value.sin, math.sin, 1.1),
+    "cos": (Value.cos, math.cos, 1.1),
+    "square": (lambda x: x ** 2, lambda x: x ** 2, -1.5),
+    "cube root": (lambda x: x ** (1 / 3), lambda x: x ** (1 / 3), 8.0),
+    "reciprocal": (lambda x: 1 / x, lambda x: 1 / x, 0.5),
+}
+
+BINARY = {
+    "+": (lambda a, b: a + b, 1.5, -2.0),
+    "-": (lambda a, b: a - b, 1.5, -2.0),
+    "*": (lambda a, b: a * b, 1.5, -2.0),
+    "/": (lambda a, b: a / b, 1.5, -2.0),
+    "pow": (lambda a, b: a ** b, 1.5, -2.0),
+    "number - value": (lambda a, b: 3 - a * b, 0.5, 2.0),
+    "number / value": (lambda a, b: 3 / (a + b), 0.5, 2.0),
+    "number ** value": (lambda a, b: 2 ** (a * b), 0.5, 2.0),
+}
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_forward_and_gradient(name):
+    f, reference, x = UNARY[name]
+    assert f(Value(x)).data == pytest.approx(reference(x), rel=1e-12)
+    assert gradcheck(f, [x])
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_gradient(name):
+    f, a, b = BINARY[name]
+    assert gradcheck(f, [a, b])
+
+
+def test_micrograd_readme_example():
+    # The published numbers from micrograd's README.
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b ** 3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e ** 2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert round(g.data, 4) == 24.7041
+    assert round(a.grad, 4) == 138.8338
+    assert round(b.grad, 4) == 645.5773
+
+
+def test_fan_out_accumulates():
+    a = Value(3.0)
+    y = a * a  # two edges into a
+    assert y.parents == (a, a)
+    y.backward()
+    assert a.grad == 6.0
+
+
+def test_step_passes_no_gradient():
+    x = Value(0.5)
+    y = x.step()
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
+    assert Value(-0.5).step().data == 0.0 and Value(0.0).step().data == 0.0
+
+
+def test_relu_and_abs_at_zero_use_pytorch_convention():
+    for f in (Value.relu, abs):
+        x = Value(0.0)
+        f(x).backward()
+        assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("x, expected", [(1000.0, 1.0), (-1000.0, 0.0)])
+def test_sigmoid_saturates_without_overflow(x, expected):
+    v = Value(x)
+    y = v.sigmoid()
+    y.backward()
+    assert y.data == expected and v.grad == 0.0
+
+
+@pytest.mark.parametrize("x, expected", [(1000.0, 1.0), (-1000.0, -1.0)])
+def test_tanh_saturates_without_overflow(x, expected):
+    v = Value(x)
+    y = v.tanh()
+    y.backward()
+    assert y.data == expected and v.grad == 0.0
+
+
+def test_value_exponent_gradient():
+    a, b = Value(2.0), Value(3.0)
+    (a ** b).backward()
+    assert a.grad == pytest.approx(3 * 2.0 ** 2)
+    assert b.grad == pytest.approx(8 * math.log(2))
+
+
+def test_value_exponent_of_negative_base_gives_nan_gradient():
+    a, b = Value(-2.0), Value(2.0)
+    y = a ** b
+    y.backward()
+    assert y.data == 4.0 and a.grad == -4.0 and math.isnan(b.grad)
+
+
+def test_number_exponent_records_one_parent():
+    x = Value(3.0)
+    y = x ** 2
+    assert y.parents == (x,) and y.attrs == {"exponent": 2.0}
+
+
+def test_repr_reads_like_the_docs():
+    x = Value(0.8814, label="n")
+    o = x.tanh()
+    o.label = "o"
+    o.backward()
+    assert repr(o) == "Value(data=0.7071, grad=1.0, label='o', op='tanh')"
+    assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+
+
+def test_gradients_of_unused_inputs_are_zero():
+    x, unused = Value(2.0), Value(5.0)
+    assert grad(x * 3, [x, unused]) == (3.0, 0.0)
+
+
+def test_comparisons_and_float():
+    assert Value(2.0) > 1 and Value(2.0) >= Value(2.0) and Value(1.0) < 2 and Value(1.0) <= 1
+    assert float(Value(2.5)) == 2.5
