@@ -72,7 +72,9 @@ def _conv_vjp(ops, upstream, out, x, w, b=None, *, stride, padding, needs=(True,
     if needs[1]:
         windows = _windows(_pad(x, padding), kh, kw, stride)
         grad_w = np.tensordot(upstream, windows, axes=((0, 2, 3), (0, 2, 3)))  # (F, C, KH, KW)
-    if b is not None and needs[2]:
+    if b is None:
+        return grad_x, grad_w
+    if needs[2]:
         grad_b = upstream.sum(axis=(0, 2, 3))
     return grad_x, grad_w, grad_b
 

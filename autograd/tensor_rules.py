@@ -202,7 +202,8 @@ MAXIMUM = define(
     ("d max(a, b)/da = 1 if a > b (½ on a tie)", "d max(a, b)/db = 1 if b > a (½ on a tie)"))
 MINIMUM = define(
     "minimum", lambda ops, a, b: np.minimum(a, b),
-    lambda ops, out, a, b: _maximum_local(ops, out, b, a)[::-1],
+    # a gets the gradient where b > a: maximum's first share with the operands swapped
+    lambda ops, out, a, b: _maximum_local(ops, out, b, a),
     ("d min(a, b)/da = 1 if a < b (½ on a tie)", "d min(a, b)/db = 1 if b < a (½ on a tie)"))
 CLIP = define(
     "clip", lambda ops, x, low=None, high=None: np.clip(x, low, high), _clip_local,
