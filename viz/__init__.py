@@ -12,10 +12,11 @@ switches the notebook display to PNG.
 """
 
 from .draw import GraphTooLargeError, draw_graph
+from .network import draw_network
 from .notebook import GraphDrawing, get_format, set_format
 from .rendering import NoRendererError, RenderError, find_renderer, render
 
 __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",
-    "find_renderer", "get_format", "render", "set_format",
+    "draw_network", "find_renderer", "get_format", "render", "set_format",
 ]
