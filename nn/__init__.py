@@ -7,6 +7,7 @@
 """
 
 from . import init, losses
+from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .data import (
     KFold,
     Normalizer,
@@ -19,6 +20,19 @@ from .data import (
     train_test_split,
 )
 from .datasets import fur_and_wings, logic_gate, spirals, two_moons
+from .layers import (
+    BatchNorm1d,
+    Dense,
+    Dropout,
+    Flatten,
+    LeakyReLU,
+    Linear,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -35,8 +49,14 @@ from .random import manual_seed
 from .scalar_layers import MLP, Layer, Neuron
 from .schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .serialization import ModelFileError
+from .training import Callback, EarlyStopping, History, evaluate, fit, predict
+from .tuning import grid_search, log_uniform, random_search
 
 __all__ = [
+    "AvgPool2d", "BatchNorm1d", "Callback", "Conv2d", "Dense", "Dropout", "EarlyStopping",
+    "Flatten", "History", "LeakyReLU", "Linear", "MaxPool2d", "ReLU", "Sequential", "Sigmoid",
+    "Softmax", "Tanh", "evaluate", "fit", "grid_search", "log_uniform", "predict",
+    "random_search",
     "MLP", "SGD", "Adam", "AdamW", "CosineDecay", "ExponentialDecay", "KFold", "Layer",
     "ModelFileError", "Module", "Neuron", "Normalizer", "Optimizer", "Perceptron", "RMSprop",
     "Schedule", "Standardizer", "StepDecay", "StratifiedKFold", "batches",

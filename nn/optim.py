@@ -60,8 +60,10 @@ class _TensorGroup:
 
     def read(self) -> tuple[np.ndarray, np.ndarray | None]:
         p = self.params[0]
-        grad = None if p.grad is None else np.asarray(p.grad, dtype=float)
-        return np.asarray(p.data, dtype=float), grad
+        # the parameter's own float type: float32 models stay float32 (half the work)
+        dtype = p.data.dtype if p.data.dtype.kind == "f" else np.float64
+        grad = None if p.grad is None else np.asarray(p.grad, dtype=dtype)
+        return np.asarray(p.data, dtype=dtype), grad
 
     def write(self, data: np.ndarray) -> None:
         p = self.params[0]

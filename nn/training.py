@@ -190,8 +190,14 @@ def _resolve_metrics(metrics: Iterable[Any], loss: Callable) -> dict[str, Callab
     return resolved
 
 
+def _floats(X: Any) -> np.ndarray:
+    """X as a float array; float32 stays float32 (a float32 model runs at float32 speed)."""
+    X = np.asarray(X)
+    return X if X.dtype.kind == "f" else X.astype(np.float64)
+
+
 def _check_data(X: Any, y: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X, dtype=float)
+    X = _floats(X)
     y = np.asarray(y)
     if y.dtype.kind not in "iuf":
         y = y.astype(float)
@@ -327,7 +333,7 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     Tensor models give their output shape; Value models (N, k), or (N,) when each
     output is a single Value.
     """
-    X = np.asarray(X, dtype=float)
+    X = _floats(X)
     tensor = is_tensor_model(model)
     previous = _set_training(model, False)
     try:

@@ -1,0 +1,272 @@
+"""Tensor layers (a whole batch at once): Linear, Dense, Sequential, activations,
+Dropout, BatchNorm1d, Flatten. Convolution and pooling are in ``nn.conv``.
+
+Rows are samples: a ``Linear(nin, nout)`` maps inputs of shape (N, nin) to (N, nout)
+as ``x @ W + b`` with ``W`` of shape (nin, nout) — the weight-matrix shape the MNIST
+notes draw (784 -> 256 is a 784 x 256 matrix).
+
+    >>> import numpy as np
+    >>> from nn import Linear, ReLU, Sequential, manual_seed
+    >>> manual_seed(0)
+    >>> model = Sequential(Linear(2, 3), ReLU(), Linear(3, 1))
+    >>> model(np.ones((4, 2))).shape
+    (4, 1)
+    >>> model
+    Sequential(
+      (0): Linear(nin=2, nout=3, init='xavier_uniform')
+      (1): ReLU()
+      (2): Linear(nin=3, nout=1, init='xavier_uniform')
+    )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from . import init as initialisers
+from .module import Module
+from .random import generator
+
+
+def as_tensor(x: Any, dtype: Any = None) -> Tensor:
+    """A Tensor as is; numbers and arrays wrapped as a constant input."""
+    if isinstance(x, Tensor):
+        return x
+    array = np.asarray(x, dtype=dtype if dtype is not None else None)
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    return Tensor(array, role="input")
+
+
+def parameter(array: np.ndarray, label: str, dtype: Any = np.float64) -> Tensor:
+    """A trainable Tensor: ``requires_grad=True`` and role ``"parameter"``."""
+    return Tensor(np.asarray(array, dtype=dtype), requires_grad=True, label=label,
+                  role="parameter")
+
+
+def _whole(name: str, value: Any, least: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+        raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
+    return int(value)
+
+
+class Linear(Module):
+    """y = x @ W + b, with W of shape (nin, nout) drawn by ``init`` and b = 0.
+
+    ``init`` names an ``nn.init`` function (default ``"xavier_uniform"``, as Keras's
+    Dense; ``"he_normal"`` suits ReLU networks) or is a function shape -> array.
+    ``dtype=np.float32`` halves memory and speeds up large models.
+    """
+
+    def __init__(self, nin: int, nout: int, bias: bool = True,
+                 init: str | Callable[..., np.ndarray] = "xavier_uniform",
+                 bias_init: str | Callable[..., np.ndarray] = "zeros",
+                 dtype: Any = np.float64) -> None:
+        self.nin, self.nout = _whole("nin", nin), _whole("nout", nout)
+        self.init = init if isinstance(init, str) else getattr(init, "__name__", "custom")
+        self.weight = parameter(initialisers.get(init)((self.nin, self.nout)), "weight", dtype)
+        self.bias = parameter(initialisers.get(bias_init)((self.nout,)), "bias", dtype) \
+            if bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.weight.dtype)
+        if x.ndim == 0 or x.shape[-1] != self.nin:
+            raise ValueError(f"{self.name or 'Linear'} expects inputs of width {self.nin}, got "
+                             f"width {x.shape[-1] if x.ndim else 0} (input shape {x.shape})")
+        out = x @ self.weight
+        return out + self.bias if self.bias is not None else out
+
+    def extra_repr(self) -> str:
+        bias = "" if self.bias is not None else ", bias=False"
+        return f"nin={self.nin}, nout={self.nout}, init={self.init!r}{bias}"
+
+
+class ReLU(Module):
+    """max(x, 0) elementwise; slope 1 for x > 0, else 0."""
+
+    def forward(self, x: Any) -> Any:
+        return x.relu()
+
+
+class LeakyReLU(Module):
+    """x for x > 0, else slope·x: a small slope keeps 'dead' units learning."""
+
+    def __init__(self, slope: float = 0.01) -> None:
+        self.slope = float(slope)
+
+    def forward(self, x: Any) -> Any:
+        return x.leaky_relu(self.slope)
+
+    def extra_repr(self) -> str:
+        return f"slope={self.slope:g}"
+
+
+class Sigmoid(Module):
+    """σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ) <= 1/4, which is why deep sigmoid nets fade."""
+
+    def forward(self, x: Any) -> Any:
+        return x.sigmoid()
+
+
+class Tanh(Module):
+    """tanh(x), zero-centred; tanh' = 1 − tanh² <= 1."""
+
+    def forward(self, x: Any) -> Any:
+        return x.tanh()
+
+
+class Softmax(Module):
+    """e^{x_i} / Σ_j e^{x_j} along ``axis``: scores to probabilities that sum to 1.
+
+    For training, give the raw scores to ``cross_entropy`` instead (it applies a stable
+    log-softmax itself); use this layer to read probabilities.
+    """
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).softmax(axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+ACTIVATION_LAYERS: dict[str, type[Module]] = {
+    "relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh, "softmax": Softmax,
+}
+
+
+class Sequential(Module):
+    """Layers applied one after another: ``Sequential(Linear(2, 3), ReLU(), Linear(3, 1))``."""
+
+    def __init__(self, *layers: Module) -> None:
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential takes Modules, got {layer!r:.60} at position {i}")
+        self.layers = list(layers)
+        for i, layer in enumerate(self.layers):
+            if not layer.name:
+                layer.name = f"{i}: {type(layer).__name__}"
+
+    def forward(self, x: Any) -> Any:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __getitem__(self, index: int) -> Module:
+        return self.layers[index]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+
+class Dense(Sequential):
+    """Keras's Dense in this library's terms: ``Linear`` then an activation.
+
+    ``Dense(2, 3, "relu", init="uniform")`` is seed file 002's first layer
+    (``kernel_initializer='random_uniform'``, ``bias_initializer='zeros'``).
+    """
+
+    def __init__(self, nin: int, nout: int, activation: str | None = None,
+                 init: str | Callable[..., np.ndarray] = "xavier_uniform",
+                 dtype: Any = np.float64) -> None:
+        if activation is not None and activation not in ACTIVATION_LAYERS:
+            raise ValueError(f"unknown activation {activation!r}; choose one of "
+                             f"{', '.join(ACTIVATION_LAYERS)} or None")
+        layers: list[Module] = [Linear(nin, nout, init=init, dtype=dtype)]
+        if activation is not None:
+            layers.append(ACTIVATION_LAYERS[activation]())
+        super().__init__(*layers)
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each entry with probability p and scale the
+    rest by 1 / (1 − p), so the expected value is unchanged; in eval mode, identity.
+
+    Dropping random units stops them from relying on one another (co-adaptation).
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+            raise ValueError(f"dropout probability p must be in [0, 1), got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        if not self.training or self.p == 0:
+            return x
+        keep = generator().random(x.shape) >= self.p
+        return x * (keep / (1.0 - self.p)).astype(x.dtype)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p:g}"
+
+
+class BatchNorm1d(Module):
+    """Normalise each feature over the batch, then scale and shift (learned γ, β).
+
+        x̂ = (x − μ_B) / sqrt(σ²_B + ε),   y = γ·x̂ + β
+
+    Training uses the batch's mean and (biased) variance and updates running averages
+    (running ← (1 − momentum)·running + momentum·batch; the variance stored unbiased,
+    as PyTorch); eval mode uses the running statistics, so one sample gives one answer.
+    """
+
+    buffers = ("running_mean", "running_var")
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 dtype: Any = np.float64) -> None:
+        self.num_features = _whole("num_features", num_features)
+        if not 0 < momentum <= 1:
+            raise ValueError(f"momentum must be in (0, 1], got {momentum!r}")
+        self.eps, self.momentum = float(eps), float(momentum)
+        self.weight = parameter(np.ones(self.num_features), "gamma", dtype)
+        self.bias = parameter(np.zeros(self.num_features), "beta", dtype)
+        self.running_mean = np.zeros(self.num_features)
+        self.running_var = np.ones(self.num_features)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.weight.dtype)
+        if x.ndim != 2 or x.shape[1] != self.num_features:
+            raise ValueError(f"BatchNorm1d expects inputs of shape (N, {self.num_features}), "
+                             f"got {x.shape}")
+        if self.training:
+            n = x.shape[0]
+            if n < 2:
+                raise ValueError("BatchNorm1d in training mode needs batches of 2 or more "
+                                 "samples (a batch of 1 has no variance); use model.eval()")
+            mean = x.mean(axis=0)
+            centred = x - mean
+            var = (centred * centred).mean(axis=0)
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * mean.data
+            self.running_var = (1 - m) * self.running_var + m * var.data * n / (n - 1)
+            x_hat = centred / (var + self.eps).sqrt()
+        else:
+            scale = 1.0 / np.sqrt(self.running_var + self.eps)
+            x_hat = (x - self.running_mean.astype(x.dtype)) * scale.astype(x.dtype)
+        return x_hat * self.weight + self.bias
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}"
+
+
+class Flatten(Module):
+    """(N, C, H, W) -> (N, C·H·W): images to rows for the Linear layers after a CNN."""
+
+    def __init__(self, start_dim: int = 1) -> None:
+        self.start_dim = start_dim
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).flatten(self.start_dim)
