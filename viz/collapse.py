@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import labels, style
+from .draw import GraphTooLargeError, Painter, signed_size, too_large_message
 from .notebook import GraphDrawing
 
 
@@ -56,7 +57,7 @@ def assign_groups(order: list, depth: int) -> dict:
     return groups
 
 
-def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Any,
+def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Painter,
                  highlighted: bool) -> str:
     operations = sum(1 for m in members if m.parents)
     parameters = sum(1 for m in members if getattr(m, "role", "") == "parameter")
@@ -72,8 +73,6 @@ def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: An
         name = f"{node.label} " if node.label else ""
         fill, ink = style.GROUP_COLOR, "#000000"
         if painter.color_by == "grad":
-            from .draw import signed_size  # draw imports this module at call time only
-
             fill = style.grad_color(signed_size(gradient), painter.grad_scale)
             ink = style.text_color_on(fill)
         text = labels.html_text(f"out {name}data {data}  grad {grad}")
@@ -86,11 +85,11 @@ def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: An
             f'{"".join(rows)}</table>>')
 
 
-def draw_collapsed(drawing: GraphDrawing, order: list, painter: Any, depth: int,
-                   max_nodes: int | None) -> int | None:
-    """Fill ``drawing`` with boxes and single nodes; the number of nodes drawn.
+def draw_collapsed(drawing: GraphDrawing, order: list, painter: Painter, depth: int,
+                   max_nodes: int | None) -> int:
+    """Fill ``drawing`` with boxes and single nodes; returns the number of nodes drawn.
 
-    Returns None (and draws nothing) when even the collapsed drawing has more than
+    Raises ``GraphTooLargeError`` when even the collapsed drawing has more than
     ``max_nodes`` nodes.
     """
     if not isinstance(depth, int) or depth < 0:
@@ -112,7 +111,7 @@ def draw_collapsed(drawing: GraphDrawing, order: list, painter: Any, depth: int,
     singles = [n for n in order if n not in groups]
     count = len(group_ids) + len(singles) + sum(1 for n in singles if n.parents)
     if max_nodes is not None and count > max_nodes:
-        return None
+        raise GraphTooLargeError(too_large_message(count, max_nodes, bool(members), True))
 
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     roots = set(painter.roots)

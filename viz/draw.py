@@ -303,17 +303,14 @@ def draw_graph(root: Any, rankdir: str = "LR", show_data: bool = True, show_grad
                       precision=precision, color_by=color_by, grad_scale=grad_scale or 1.0,
                       highlight=highlight, show_edge_grads=show_edge_grads,
                       stable_layout=stable_layout, rankdir=rankdir)
-    scoped = any(getattr(n, "scope", ()) for n in order)
     if collapse:
         from .collapse import draw_collapsed  # collapse builds on this module's Painter
 
-        count = draw_collapsed(drawing, order, painter, depth, max_nodes)
-        if count is None:
-            raise GraphTooLargeError(too_large_message(
-                len(order), max_nodes or 0, scoped, collapsed=True))
+        draw_collapsed(drawing, order, painter, depth, max_nodes)
     else:
         count = len(order) + sum(1 for n in order if n.parents)
         if max_nodes is not None and count > max_nodes:
+            scoped = any(getattr(n, "scope", ()) for n in order)
             raise GraphTooLargeError(too_large_message(count, max_nodes, scoped, False))
         ids = {node: f"n{i}" for i, node in enumerate(order)}
         for node in order:
