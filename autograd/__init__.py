@@ -8,14 +8,18 @@
 Public names: ``Value``, ``grad``, ``hessian``, ``gradcheck``, ``no_grad``,
 ``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``;
 for arrays ``Tensor`` with ``matmul``, ``concatenate``, ``stack``, ``where``, ``maximum``,
-``minimum``, ``softmax``, ``log_softmax``, ``conv2d``, ``max_pool2d``, ``avg_pool2d``.
+``minimum``, ``softmax``, ``log_softmax``, ``conv2d``, ``max_pool2d``, ``avg_pool2d``;
+watching backprop: ``backward_steps``, ``explain``, and forward mode's ``derivative``.
 """
 
 from .conv import avg_pool2d, conv2d, max_pool2d
 from .derivatives import grad, hessian
+from .explain import Explanation, explain
+from .forward_mode import Dual, derivative
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
 from .rules import RULES, Rule
+from .stepping import Step, backward_steps
 from .state import enable_grad, is_grad_enabled, no_grad, scope
 from .tensor import (
     Tensor,
@@ -37,4 +41,5 @@ __all__ = [
     "hessian", "is_grad_enabled", "no_grad", "scope", "sum_values", "topological_order",
     "Tensor", "avg_pool2d", "concatenate", "conv2d", "log_softmax", "matmul", "max_pool2d",
     "maximum", "minimum", "softmax", "stack", "where",
+    "Dual", "Explanation", "Step", "backward_steps", "derivative", "explain",
 ]

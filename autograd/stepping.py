@@ -1,0 +1,96 @@
+"""Backprop one edge at a time: the same walk as ``backward()``, recorded as steps.
+
+    >>> from autograd import Value, backward_steps
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b; c.label = "c"
+    >>> for step in backward_steps(c):
+    ...     print(step)
+    dc/da = dc/dc · dc/da = 1 · -3 = -3    [d(a*b)/da = b = -3]
+    dc/db = dc/dc · dc/db = 1 · 2 = 2    [d(a*b)/db = a = 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import graph, rules
+
+
+@dataclass(frozen=True)
+class Step:
+    """One edge of backprop: ``parent.grad += upstream · local``.
+
+    ``upstream`` is d root / d node, ``local`` is d node / d parent (from the rule
+    table), ``contribution`` their product. ``grad_before`` is the parent's gradient
+    from this pass before the step (``None`` when no path has reached it yet) and
+    ``grad_after`` after it: where a node feeds several others you see the ``+=``.
+    """
+
+    number: int
+    root: Any
+    node: Any
+    parent: Any
+    index: int
+    upstream: Any
+    local: Any
+    contribution: Any
+    grad_before: Any
+    grad_after: Any
+    formula: str
+
+    @property
+    def accumulates(self) -> bool:
+        """True when the parent already had a gradient: this step adds to it."""
+        return self.grad_before is not None
+
+    def __str__(self) -> str:
+        root, node, parent = "d" + _name(self.root), _name(self.node), _name(self.parent)
+        assign = "+=" if self.accumulates else "="
+        return (f"{root}/d{parent} {assign} {root}/d{node} · d{node}/d{parent} = "
+                f"{_num(self.upstream)} · {_num(self.local)} = {_num(self.contribution)}"
+                f"    [{self.formula}]")
+
+
+def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
+    """Yield one ``Step`` per edge, in exactly the order ``backward()`` applies them.
+
+    Each ``.grad`` is updated as its step is consumed; after the last step every
+    ``.grad`` equals what ``root.backward(seed)`` would have left. The root's own
+    gradient is set before the first step.
+    """
+    recorded: list[tuple] = []
+    totals = graph.propagate(
+        root, seed, on_edge=lambda *edge: recorded.append(edge))
+    start = {node: node.grad for node in totals}  # so the end state equals backward()'s
+    root._accumulate(seed)
+    for number, (node, index, upstream, contribution, before) in enumerate(recorded):
+        parent = node.parents[index]
+        after = contribution if before is None else before + contribution
+        parent.grad = start[parent] + after
+        yield Step(number, root, node, parent, index, upstream, local_derivative(node, index),
+                   contribution, before, after, formula_with_number(node, index))
+
+
+def local_derivative(node: Any, index: int) -> Any:
+    """d node / d node.parents[index] as recorded on the node (a number for Values)."""
+    local = getattr(node, "local_grads", None)
+    return local[index] if local else None
+
+
+def formula_with_number(node: Any, index: int) -> str:
+    """The rule's text with its value: ``d(a*b)/da = b = -3``."""
+    text = rules.RULES[node.op].formula(index, len(node.parents))
+    local = local_derivative(node, index)
+    return text if local is None else f"{text} = {_num(local)}"
+
+
+def _name(node: Any) -> str:
+    return getattr(node, "label", "") or getattr(node, "op", "") or "leaf"
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
