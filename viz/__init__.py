@@ -8,7 +8,9 @@
     True
 
 ``render(root_or_drawing, "graph.svg")`` writes .svg, .png or .pdf; ``set_format("png")``
-switches the notebook display to PNG.
+switches the notebook display to PNG; ``draw_network(model)`` draws an MLP's layers as
+columns of circles. Rendering uses ``dot`` when it is on PATH, else the bundled
+graphviz-pure (SVG and PNG), else notebooks show the graph as text.
 """
 
 from .draw import GraphTooLargeError, draw_graph

@@ -104,3 +104,11 @@ def test_tensor_float32_and_grad_colouring(tmp_path):
     source = viz.draw_graph(y, color_by="grad").source
     assert "2×2  float32" in source
     assert viz.render(y, tmp_path / "t.png").stat().st_size > 0
+
+
+def test_collapsed_but_still_too_large_suggests_a_smaller_depth(mlp_loss):
+    _, loss = mlp_loss
+    with pytest.raises(viz.GraphTooLargeError, match="smaller depth=") as error:
+        viz.draw_graph(loss, collapse="module", depth=2, max_nodes=20)
+    assert "40 nodes" in str(error.value)
+    assert len(boxes(viz.draw_graph(loss, collapse="module", depth=2, max_nodes=40).source)) == 33
