@@ -22,6 +22,11 @@ which is not the same as a gradient of 0):
 - otherwise, for Values (whose ``.grad`` starts at 0.0): if every root still has
   ``grad == 0``, backward has not run from here (it seeds the root with 1), so all
   gradients read "—"; once it has, every ``.grad`` is shown as it is.
+
+Frames of a step-by-step replay: draw the same root each time with
+``stable_layout=True``, a fixed ``grad_scale`` (with ``color_by="grad"``), the
+gradients known so far as ``grads=``, and ``highlight=[node, (node, i)]`` for the node
+being processed and the edge from its i-th parent. Every frame then has the same layout.
 """
 
 from __future__ import annotations
