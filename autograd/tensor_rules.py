@@ -41,6 +41,9 @@ def _axis_text(axis=None, keepdims=False, **_) -> str:
 
 # --- matrix product ------------------------------------------------------------------
 def _matmul_vjp(ops, upstream, out, a, b, needs=(True, True)):
+    if a.ndim == 2 and b.ndim == 2:  # the common case, without the general case's bookkeeping
+        # .T is a view: BLAS reads a transposed operand without copying it
+        return (upstream @ b.T if needs[0] else None, a.T @ upstream if needs[1] else None)
     # A 1-D operand is a row (left) or a column (right), as numpy treats it; work in 2-D.
     a2 = _reshape(ops, a, (1, a.shape[0])) if a.ndim == 1 else a
     b2 = _reshape(ops, b, (b.shape[0], 1)) if b.ndim == 1 else b
@@ -67,7 +70,10 @@ def _sum_vjp(ops, upstream, out, x, needs=(True,), axis=None, keepdims=False):
 
 
 def _count(shape: tuple, axis: tuple | None) -> int:
-    return int(np.prod(shape if axis is None else [shape[i] for i in axis]))
+    count = 1
+    for i in range(len(shape)) if axis is None else axis:
+        count *= shape[i]
+    return count
 
 
 def _mean_vjp(ops, upstream, out, x, needs=(True,), axis=None, keepdims=False):
@@ -84,19 +90,25 @@ def _extreme_vjp(ops, upstream, out, x, needs=(True,), axis=None, keepdims=False
     return (_reshape(ops, upstream, kept) * share,)
 
 
+# ufunc.reduce directly: np.sum/np.mean add a Python wrapper that costs more than the
+# arithmetic at a batch of 64.
 REDUCE_SUM = define(
-    "reduce_sum", lambda ops, x, axis=None, keepdims=False: np.sum(x, axis, keepdims=keepdims),
+    "reduce_sum", lambda ops, x, axis=None, keepdims=False: np.add.reduce(x, axis, None, None,
+                                                                          keepdims),
     None, ("d sum(x)/dx_i = 1",), describe=lambda **a: f"sum({_axis_text(**a)})", vjp=_sum_vjp)
 MEAN = define(
-    "mean", lambda ops, x, axis=None, keepdims=False: np.mean(x, axis, keepdims=keepdims),
+    "mean", lambda ops, x, axis=None, keepdims=False: np.add.reduce(x, axis, None, None, keepdims)
+    / _count(x.shape, axis),
     None, ("d mean(x)/dx_i = 1/n",), describe=lambda **a: f"mean({_axis_text(**a)})",
     vjp=_mean_vjp)
 MAX = define(
-    "max", lambda ops, x, axis=None, keepdims=False: np.max(x, axis, keepdims=keepdims),
+    "max", lambda ops, x, axis=None, keepdims=False: np.maximum.reduce(x, axis, None, None,
+                                                                       keepdims),
     None, ("d max(x)/dx_i = 1 where x_i is the maximum, else 0 (ties share)",),
     describe=lambda **a: f"max({_axis_text(**a)})", vjp=_extreme_vjp)
 MIN = define(
-    "min", lambda ops, x, axis=None, keepdims=False: np.min(x, axis, keepdims=keepdims),
+    "min", lambda ops, x, axis=None, keepdims=False: np.minimum.reduce(x, axis, None, None,
+                                                                       keepdims),
     None, ("d min(x)/dx_i = 1 where x_i is the minimum, else 0 (ties share)",),
     describe=lambda **a: f"min({_axis_text(**a)})", vjp=_extreme_vjp)
 
@@ -214,13 +226,13 @@ CLIP = define(
 # --- softmax ------------------------------------------------------------------------------
 def _softmax_forward(ops, x, axis):
     # Subtracting the maximum changes nothing mathematically and keeps exp <= 1: no overflow.
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - np.maximum.reduce(x, axis, keepdims=True))
+    return e / np.add.reduce(e, axis, keepdims=True)
 
 
 def _log_softmax_forward(ops, x, axis):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - np.maximum.reduce(x, axis, keepdims=True)
+    return shifted - np.log(np.add.reduce(np.exp(shifted), axis, keepdims=True))
 
 
 def _softmax_vjp(ops, upstream, out, x, needs=(True,), axis=-1):

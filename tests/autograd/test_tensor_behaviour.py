@@ -152,7 +152,6 @@ ELEMENTWISE = {
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_second_derivatives_match_finite_differences(name):
-
     f = ELEMENTWISE[name]
     x = np.array([0.3, -0.7, 1.1, 0.45])
     # gradcheck of the gradient: d/dx of (d Σf / dx), built with create_graph=True
@@ -160,7 +159,6 @@ def test_second_derivatives_match_finite_differences(name):
 
 
 def test_second_derivatives_through_matmul_and_broadcasting():
-
     rng = np.random.default_rng(0)
     w0, x0, b0 = rng.standard_normal((3, 2)), rng.standard_normal((4, 3)), rng.standard_normal(2)
 
