@@ -135,13 +135,13 @@ def binary_cross_entropy(prob: Any, target: Any) -> Any:
     if _is_tensor(prob):
         goal = _check_tensor_target(prob, _target_array(target), "binary_cross_entropy")
         _check_binary(goal, "binary_cross_entropy")
-        low = float(np.min(prob.data)) if prob.data.size else 0.5
-        high = float(np.max(prob.data)) if prob.data.size else 0.5
-        if low <= 0 or high >= 1:
-            raise ValueError(f"binary_cross_entropy: probabilities must be strictly between 0 "
-                             f"and 1, got {low if low <= 0 else high:g}; use "
-                             f"binary_cross_entropy_with_logits on the raw scores")
-        return -(prob.log() * goal + (1.0 - prob).log() * (1.0 - goal)).mean()
+        outside = prob.data[(prob.data < 0) | (prob.data > 1)]
+        if outside.size:
+            raise ValueError(f"binary_cross_entropy: {outside[0]:g} is not a probability; "
+                             f"apply sigmoid first, or use binary_cross_entropy_with_logits")
+        floor = math.exp(_LOG_FLOOR)  # ln clamped at -100, as for Values
+        return -(prob.clip(low=floor).log() * goal
+                 + (1.0 - prob).clip(low=floor).log() * (1.0 - goal)).mean()
     flat, goal = _pairs(prob, target, "binary_cross_entropy")
     _check_binary(goal, "binary_cross_entropy")
     terms = []

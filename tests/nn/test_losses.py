@@ -137,6 +137,8 @@ def test_extreme_logits_stay_finite_with_correct_gradients():
 
 def test_probability_of_zero_is_clamped_not_infinite():
     assert binary_cross_entropy(Value(0.0), 1.0).data == pytest.approx(100.0)
+    assert binary_cross_entropy(Tensor(np.array([0.0, 1.0])), [1.0, 1.0]).item() == \
+        pytest.approx(50.0)
 
 
 # --- bad input ------------------------------------------------------------------------
@@ -158,5 +160,5 @@ def test_mismatched_sizes_and_bad_targets_are_explained():
         hinge([Value(1.0)], [0])
     with pytest.raises(ValueError, match="not a probability"):
         binary_cross_entropy(Value(1.5), 1.0)
-    with pytest.raises(ValueError, match="with_logits"):
-        binary_cross_entropy(Tensor(np.array([0.0, 0.5])), [0.0, 1.0])
+    with pytest.raises(ValueError, match="1.5 is not a probability.*with_logits"):
+        binary_cross_entropy(Tensor(np.array([1.5, 0.5])), [0.0, 1.0])
