@@ -58,8 +58,14 @@ def log_or_nan(x: np.ndarray) -> np.ndarray:
 
 
 def sqrt(x: np.ndarray) -> np.ndarray:
-    """Square root elementwise; nan below 0 (numpy warns)."""
-    return np.sqrt(x)
+    """Square root elementwise; nan below 0, as numpy, with one warning."""
+    with np.errstate(invalid="ignore"):
+        result = np.sqrt(x)
+    bad = np.count_nonzero(x < 0)
+    if bad:
+        warnings.warn(f"sqrt of {bad} negative entr{'y' if bad == 1 else 'ies'}: nan there "
+                      f"(as numpy)", RuntimeWarning, stacklevel=5)
+    return result
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -208,3 +208,23 @@ def test_log_of_zero_and_negative_follows_numpy_with_one_warning():
         warnings.simplefilter("always")
         y.backward(np.ones(3))  # 1/x: inf at 0, as PyTorch; no second warning
     assert later == [] and x.grad[1] == np.inf
+
+
+def test_sqrt_of_negative_is_nan_with_one_warning():
+    with pytest.warns(RuntimeWarning, match="sqrt of 1 negative entry") as record:
+        y = Tensor([4.0, -1.0]).sqrt()
+    assert len(record) == 1 and y.data[0] == 2.0 and np.isnan(y.data[1])
+
+
+@pytest.mark.parametrize("combine", [
+    lambda a, b: a.T + b.T, lambda a, b: a.reshape(-1) + b.reshape(-1),
+    lambda a, b: a + b, lambda a, b: a - b, lambda a, b: (a + b).sum(axis=0),
+])
+def test_each_leaf_gradient_is_its_own_writable_array(combine):
+    a = Tensor(np.ones((2, 3)), requires_grad=True)
+    b = Tensor(np.ones((2, 3)), requires_grad=True)
+    out = combine(a, b)
+    out.backward(np.ones(out.shape))
+    before = b.grad.copy()
+    a.grad *= 10  # in place, as an optimiser might
+    assert np.array_equal(b.grad, before) and not np.shares_memory(a.grad, b.grad)
