@@ -160,6 +160,16 @@ def test_matmul_gradients(a_shape, b_shape):
 
 
 @FEW
+@given(pair=mutually_broadcastable_shapes(signature="(m?,n),(n,p?)->(m?,p?)", max_dims=2,
+                                          max_side=3), seed=seeds)
+def test_matmul_gradients_on_random_batched_shapes(pair, seed):
+    rng = np.random.default_rng(seed)
+    a_shape, b_shape = pair.input_shapes
+    assert gradcheck(lambda a, b: a @ b,
+                     [rng.standard_normal(a_shape), rng.standard_normal(b_shape)])
+
+
+@FEW
 @given(n=st.integers(1, 4), k=st.integers(1, 4), m=st.integers(1, 4), seed=seeds)
 def test_matmul_with_numpy_operands_on_either_side(n, k, m, seed):
     rng = np.random.default_rng(seed)
