@@ -16,9 +16,11 @@ graphviz-pure (SVG and PNG), else notebooks show the graph as text.
 from .draw import GraphTooLargeError, draw_graph
 from .network import draw_network
 from .notebook import GraphDrawing, get_format, set_format
+from .player import Player, step_through
 from .rendering import NoRendererError, RenderError, find_renderer, render
 
 __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",
     "draw_network", "find_renderer", "get_format", "render", "set_format",
+    "Player", "step_through",
 ]

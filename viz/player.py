@@ -1,0 +1,277 @@
+"""``step_through(root)``: watch backprop send the gradient back one edge at a time.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b; c.label = "c"
+    >>> player = step_through(c)
+    >>> len(player)                      # one step per edge
+    2
+    >>> player.caption(1)[0]
+    'dc/da = dc/dc · dc/da = 1 · -3 = -3'
+    >>> player.grads_at(1) == {c: 1.0, a: -3.0}
+    True
+
+Frame 0 is before any step (only the root's gradient, 1, is known); frame k shows the
+gradients known after k steps, the k-th edge highlighted and its arithmetic under the
+graph. The steps come from ``autograd.backward_steps``: the player draws, it does not
+differentiate. In Jupyter it shows a slider with previous / next / play (ipywidgets),
+or the same HTML player as ``save_html`` when ipywidgets is not installed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from autograd import backward_steps
+
+from . import labels, player_html, rendering
+from .draw import DEFAULT_MAX_NODES, draw_graph, graph_nodes
+from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
+from .style import format_number
+
+FRAME_FORMATS = ("svg", "png")
+
+
+class Player:
+    """The backward steps of one graph, as frames (see the module docstring).
+
+    ``steps`` are ``autograd.Step`` objects; ``len(player)`` is their number, and
+    there are ``len(player) + 1`` frames. Building a player leaves every ``.grad`` of
+    the graph as it was.
+    """
+
+    def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "LR",
+                 max_nodes: int | None = DEFAULT_MAX_NODES) -> None:
+        self.root = root
+        self.precision = precision
+        self.seed = 1.0
+        nodes = graph_nodes([root])
+        before = [(node, node.grad) for node in nodes]
+        try:
+            self.steps = list(backward_steps(root, self.seed))
+        finally:  # stepping fills .grad as backward() would; a viewer should not
+            for node, grad in before:
+                node.grad = grad
+        # Every gradient unknown and fixed cell sizes: frames only fill text in.
+        self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
+                                  show_edge_grads=True, stable_layout=True,
+                                  max_nodes=max_nodes)
+        self.ids: dict = self.drawing.node_ids
+        self._base: BaseSvg | None = None
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def base(self) -> BaseSvg:
+        """The one layout every frame uses (rendered on first use)."""
+        if self._base is None:
+            self._base = BaseSvg.lay_out(self.drawing)
+        return self._base
+
+    # --- what each frame shows ----------------------------------------------------
+    def grads_at(self, frame: int) -> dict:
+        """``{node: gradient}`` known after ``frame`` steps (this pass only)."""
+        self._check(frame)
+        known = {self.root: self.seed}
+        for step in self.steps[:frame]:
+            known[step.parent] = step.grad_after
+        return known
+
+    def changes(self, frame: int) -> dict[str, str]:
+        """The texts frame ``frame`` changes: the new gradient and the edge's product."""
+        self._check(frame)
+        if frame == 0:
+            return {self.ids[self.root] + "-grad": self._grad_text(self.seed)}
+        step = self.steps[frame - 1]
+        texts = {self.ids[step.parent] + "-grad": self._grad_text(step.grad_after)}
+        if not labels.is_array_node(step.node) and step.local is not None:
+            number = lambda x: format_number(x, self.precision)
+            texts[self._edge(step) + "-text"] = (f"{number(step.upstream)} × "
+                                                 f"{number(step.local)} = "
+                                                 f"{number(step.contribution)}")
+        return texts
+
+    def texts_at(self, frame: int) -> dict[str, str]:
+        """Every changeable text of the picture at ``frame``."""
+        texts = dict(self.base.texts)
+        for number in range(frame + 1):
+            texts.update(self.changes(number))
+        return texts
+
+    def highlights(self, frame: int) -> dict[str, str]:
+        """Part key -> class: the current edge and node, the parent receiving, done edges."""
+        self._check(frame)
+        if frame == 0:
+            return {self.ids[self.root]: CURRENT}
+        marks = {self._edge(step): DONE for step in self.steps[:frame - 1]}
+        step = self.steps[frame - 1]
+        node = self.ids[step.node]
+        marks.update({self._edge(step): CURRENT, node: CURRENT, node + "op": CURRENT,
+                      self.ids[step.parent]: RECEIVING})
+        return marks
+
+    def caption(self, frame: int) -> tuple[str, str]:
+        """Two lines under the graph: the step's arithmetic and the rule it used."""
+        self._check(frame)
+        name = _name(self.root)
+        if frame == 0:
+            return (f"before backward: only d{name}/d{name} = 1 is known (the seed)",
+                    "each step sends the gradient back along one edge: "
+                    "parent gradient += upstream · local")
+        step = self.steps[frame - 1]
+        arithmetic = str(step).split("    [")[0]
+        rule = f"rule: {step.formula}"
+        if step.accumulates:
+            rule += f"   (+= : {_name(step.parent)} is reached by a second path, so the two add up)"
+        return arithmetic, rule
+
+    def frame_svg(self, frame: int) -> str:
+        """Frame ``frame`` as an SVG document, its caption under the graph."""
+        counter = f"step {frame} / {len(self)}:  "
+        first, second = self.caption(frame)
+        return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
+                           (counter + first, second))
+
+    # --- saving -----------------------------------------------------------------------
+    def save_html(self, path: str | Path, title: str | None = None) -> Path:
+        """One self-contained HTML file (no network): previous / next / play, a step
+        counter and the arrow keys. Returns the path written."""
+        path = Path(path)
+        path.write_text(player_html.page(self, title), encoding="utf-8")
+        return path
+
+    def save_frames(self, directory: str | Path, format: str = "svg") -> list[Path]:
+        """One image per frame, ``frame_000.svg`` (or ``.png``) ...; returns the paths.
+
+        SVG frames are the one layout with text filled in. PNG frames are drawn by the
+        renderer from ``draw_graph(..., stable_layout=True)``, whose fixed cell sizes
+        give every frame the same layout.
+        """
+        if format not in FRAME_FORMATS:
+            raise ValueError(f"frames can be saved as 'svg' or 'png', got {format!r}")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for frame in range(len(self) + 1):
+            path = directory / f"frame_{frame:03d}.{format}"
+            if format == "svg":
+                path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                + self.frame_svg(frame), encoding="utf-8")
+            else:
+                path.write_bytes(rendering.render_source(self.frame_source(frame), "png"))
+            paths.append(path)
+        return paths
+
+    def frame_source(self, frame: int) -> str:
+        """DOT text of frame ``frame`` (for PNG): gradients known so far, highlights, caption."""
+        highlight = [self.root]
+        if frame:
+            step = self.steps[frame - 1]
+            highlight = [step.node, (step.node, step.index), step.parent]
+        drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
+                             precision=self.precision, grads=self.grads_at(frame),
+                             highlight=highlight, show_edge_grads=True, stable_layout=True,
+                             max_nodes=None)
+        first, second = self.caption(frame)
+        lines = [f"step {frame} / {len(self)}:  {first}", second]
+        # Same caption box size in every frame, so the caption cannot move the graph.
+        width = 7 * max(len(" ".join(self.caption(k))) for k in range(len(self) + 1)) // 2
+        rows = "".join(f'<tr><td align="left" width="{width}" height="18" fixedsize="true">'
+                       f'{labels.html_text(line)}</td></tr>' for line in lines)
+        drawing.attr(label=f'<<table border="0" cellpadding="1">{rows}</table>>',
+                     labelloc="b", labeljust="l", fontsize="12")
+        return drawing.source
+
+    def save_gif(self, path: str | Path, seconds_per_frame: float = 1.5) -> Path:
+        """An animated GIF of the PNG frames, looping, for slides. Needs Pillow
+        (``pip install 'chainrule[gif]'``)."""
+        try:
+            from PIL import Image
+        except ImportError:
+            raise ImportError("save_gif needs Pillow: pip install 'chainrule[gif]' "
+                              "(or save_frames(directory, 'png') and assemble them "
+                              "yourself)") from None
+        with tempfile.TemporaryDirectory() as folder:
+            images = [Image.open(p).convert("RGB") for p in self.save_frames(folder, "png")]
+        size = (max(i.width for i in images), max(i.height for i in images))
+        frames = []
+        for image in images:  # a GIF has one size: pad any smaller frame with white
+            canvas = Image.new("RGB", size, "white")
+            canvas.paste(image, (0, 0))
+            frames.append(canvas)
+        path = Path(path)
+        frames[0].save(path, save_all=True, append_images=frames[1:], loop=0,
+                       duration=int(seconds_per_frame * 1000))
+        return path
+
+    # --- notebooks ----------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        return player_html.fragment(self, global_keys=False)
+
+    def widget(self) -> Any:
+        """An ipywidgets player: slider, previous / next / play, the frame below."""
+        import ipywidgets as widgets  # optional: only notebooks with widgets need it
+
+        count = len(self)
+        slider = widgets.IntSlider(value=0, min=0, max=count, description="step",
+                                   continuous_update=True)
+        play = widgets.Play(value=0, min=0, max=count, interval=1200)
+        widgets.jslink((play, "value"), (slider, "value"))
+        previous = widgets.Button(description="◀ previous")
+        following = widgets.Button(description="next ▶")
+        picture = widgets.HTML()
+
+        def show(change: Any = None) -> None:
+            picture.value = (f"<b>step {slider.value} / {count}</b>"
+                             + player_html.frame_block(self, slider.value))
+
+        def move(by: int) -> None:
+            slider.value = max(0, min(count, slider.value + by))
+
+        previous.on_click(lambda _: move(-1))
+        following.on_click(lambda _: move(1))
+        slider.observe(show, names="value")
+        show()
+        return widgets.VBox([widgets.HBox([previous, play, following, slider]), picture])
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        try:
+            display(self.widget())
+        except ImportError:  # no ipywidgets: the self-contained HTML player still works
+            display(HTML(self._repr_html_()))
+
+    def _edge(self, step: Any) -> str:
+        return f"{self.ids[step.node]}:{step.index}"
+
+    def _grad_text(self, gradient: Any) -> str:
+        if hasattr(gradient, "shape") and getattr(gradient, "size", 1) != 1:
+            return "grad " + " ".join(labels.summarize(gradient, self.precision).split())
+        return "grad " + format_number(gradient, self.precision)
+
+    def _check(self, frame: int) -> None:
+        if not 0 <= frame <= len(self):
+            raise IndexError(f"frame {frame} does not exist: this player has frames "
+                             f"0 .. {len(self)} (frame 0 is before the first step)")
+
+
+def step_through(root: Any, *, precision: int = 4, rankdir: str = "LR",
+                 max_nodes: int | None = DEFAULT_MAX_NODES) -> Player:
+    """A player over ``root``'s backward steps, one frame per edge plus the start.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
+    >>> player = step_through(y)
+    >>> [player.caption(k)[0] for k in range(len(player) + 1)][1:]
+    ['dy/dx = dy/dy · dy/dx = 1 · 3 = 3', 'dy/dx += dy/dy · dy/dx = 1 · 3 = 3']
+    """
+    return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes)
+
+
+def _name(node: Any) -> str:
+    return getattr(node, "label", "") or getattr(node, "op", "") or "leaf"
+
