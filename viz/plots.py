@@ -89,12 +89,19 @@ def plot_activations(names: Sequence[str] = ACTIVATIONS, x_range: tuple[float, f
     return fig
 
 
-def plot_history(history: History, keys: Sequence[str] | None = None, ax: Any = None) -> Any:
+def plot_history(history: History | dict[str, History], keys: Sequence[str] | None = None,
+                 ax: Any = None) -> Any:
     """Loss and metric curves over epochs; ``val_*`` curves dashed beside their partner.
 
     ``keys`` defaults to every logged number except the learning rate. Losses and
     metrics get separate panels (different scales) unless ``ax`` is given.
+
+    To compare runs (learning rates, optimizers, initialisers), pass a dict
+    ``{"SGD": history1, "Adam": history2}``: one panel per key (default ``"loss"``),
+    one line per run.
     """
+    if isinstance(history, dict):
+        return _compare_histories(history, keys or ["loss"], ax)
     if not isinstance(history, History):
         raise TypeError(f"plot_history needs the History returned by fit, got {history!r:.60}")
     keys = [k for k in history.keys() if k != "lr"] if keys is None else list(keys)
@@ -115,6 +122,28 @@ def plot_history(history: History, keys: Sequence[str] | None = None, ax: Any = 
             style = "--" if key.startswith("val_") else "-"
             panel.plot(history.epochs, history[key], style, label=key)
         panel.set_xlabel("epoch")
+        panel.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _compare_histories(runs: dict[str, History], keys: Sequence[str], ax: Any) -> Any:
+    for name, run in runs.items():
+        if not isinstance(run, History):
+            raise TypeError(f"plot_history: runs[{name!r}] is not a History, got {run!r:.60}")
+        for key in keys:
+            run[key]  # a KeyError naming the available keys
+    if ax is not None:
+        panels, fig = [(ax, key) for key in keys], ax.figure
+    else:
+        plt = _pyplot()
+        fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.5), squeeze=False)
+        panels = list(zip(axes[0], keys, strict=True))
+    for panel, key in panels:
+        for name, run in runs.items():
+            panel.plot(run.epochs, run[key], label=name)
+        panel.set_xlabel("epoch")
+        panel.set_ylabel(key)
         panel.legend()
     fig.tight_layout()
     return fig

@@ -55,6 +55,9 @@ def test_plot_history_separates_losses_and_metrics():
     assert list(loss_ax.lines[0].get_ydata()) == history["loss"]
     with pytest.raises(KeyError, match="no 'auc'"):
         plots.plot_history(history, keys=["auc"])
+    fig = plots.plot_history({"run a": history, "run b": history}, keys=["loss", "accuracy"])
+    assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "accuracy"]
+    assert [line.get_label() for line in fig.axes[0].lines] == ["run a", "run b"]
 
 
 def test_decision_boundary_of_a_perceptron_for_and():
