@@ -102,3 +102,9 @@ def test_small_cnn_end_to_end():
 
     assert gradcheck(loss, [rng.standard_normal((2, 1, 3, 3)), rng.standard_normal(2),
                             rng.standard_normal((18, 3))])
+
+
+def test_max_pool_gives_a_tied_window_gradient_to_one_entry():
+    x = Tensor(np.ones((1, 1, 2, 4)), requires_grad=True)
+    max_pool2d(x, 2).sum().backward()
+    assert x.grad[0, 0].tolist() == [[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
