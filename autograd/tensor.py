@@ -19,14 +19,21 @@ softmax, conv2d) have vector-Jacobian products in ``tensor_rules.py`` and ``conv
 Rules of thumb, as in PyTorch:
 
 - dtype follows the input: float32 stays float32, Python numbers and lists give float64,
-  a Python number in an operation takes the Tensor's dtype (``x * 0.5`` stays float32).
+  integer arrays stay integer (labels, indices). A Python number in an operation takes
+  the Tensor's dtype (``x * 0.5`` stays float32); a numpy array keeps its own, so a
+  float64 array promotes a float32 Tensor, as numpy does.
 - only operations on a Tensor with ``requires_grad=True`` are recorded, and gradients
   are computed only for inputs that need them.
-- ``Tensor(array)`` shares memory with a numpy array passed in (no copy).
+- ``Tensor(array)`` shares memory with a numpy array passed in (no copy). A leaf's
+  ``.grad`` is its own array; an intermediate node's ``.grad`` may be shared with its
+  neighbours and is for reading.
 - ``Value`` and ``Tensor`` do not mix: ``Tensor + Value`` raises ``TypeError``. Use
   ``Tensor(v.data)`` for a constant, or build the model from Tensors only.
-- ``log`` of 0 gives -inf and of a negative entry nan, as numpy does, with one
-  ``RuntimeWarning``; ``sqrt`` of a negative entry gives nan with numpy's warning.
+- ``log`` of 0 gives -inf and of a negative entry nan, as numpy does, and ``sqrt`` of a
+  negative entry nan, each with one ``RuntimeWarning``; their gradients there are
+  inf/nan without a second warning.
+- ``<``, ``>``, ``<=``, ``>=`` give plain boolean arrays (for ``where`` and masks);
+  ``==`` is identity, because nodes are dictionary keys in the backward walk.
 """
 
 from __future__ import annotations
@@ -173,6 +180,9 @@ class Tensor:
             self.grad = np.array(gradient, dtype=self.data.dtype)
 
     def _seed(self, create_graph: bool) -> Any:
+        if self.data.size != 1:
+            raise RuntimeError(f"grad() of a Tensor of shape {self.shape}: the output must be "
+                               f"a single number; reduce it first, e.g. grad(y.sum(), ...)")
         ones = np.ones_like(self.data)
         return _constant(ones) if create_graph else ones
 

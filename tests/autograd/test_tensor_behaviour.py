@@ -228,3 +228,9 @@ def test_each_leaf_gradient_is_its_own_writable_array(combine):
     before = b.grad.copy()
     a.grad *= 10  # in place, as an optimiser might
     assert np.array_equal(b.grad, before) and not np.shares_memory(a.grad, b.grad)
+
+
+def test_grad_of_a_non_scalar_output_asks_for_a_reduction():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"shape \(2,\).*y.sum\(\)"):
+        grad(x * 2, [x])
