@@ -269,7 +269,8 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
     callbacks = list(callbacks)
     for callback in callbacks:
         callback.on_train_begin(model)
-    bar = _progress_bar(epochs, "training") if _progress_wanted(progress) else None
+    # one bar over every batch of every epoch: it moves even when an epoch takes minutes
+    bar = _progress_bar(epochs * n_batches, "training") if _progress_wanted(progress) else None
     try:
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
@@ -298,6 +299,8 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
                     return history
                 total += number * len(xb)
                 seen += len(xb)
+                if bar is not None:
+                    bar.update(1)
                 if metric_fns:
                     outputs.append(_as_array(out))
                     targets.append(yb)
@@ -312,7 +315,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
             logs["lr"] = optimizer.current_lr
             history.record(epoch, logs, time.perf_counter() - start)
             if bar is not None:
-                bar.update(1)
+                bar.set_description(f"epoch {epoch}/{epochs}")
                 bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items() if k != "lr"})
             stop = [callback.on_epoch_end(epoch, logs, model) for callback in callbacks]
             if any(stop):

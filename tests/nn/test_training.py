@@ -180,7 +180,7 @@ def test_progress_bar_only_when_watched(capsys, monkeypatch):
     fit(model, X, y, loss=mse, optimizer=SGD(model.parameters(), lr=0.1), epochs=3,
         progress=True)
     err = capsys.readouterr().err
-    assert "training" in err and "3/3" in err
+    assert "epoch 3/3" in err and "3/3 [" in err and "loss=" in err
     fit(model, X, y, loss=mse, optimizer=SGD(model.parameters(), lr=0.1), epochs=3,
         progress=False)
     assert capsys.readouterr().err == ""
