@@ -1,5 +1,17 @@
 """Neural networks on top of ``autograd``: modules, layers, losses, optimizers, training.
 
+    models      Module; Value models Perceptron, Neuron, Layer, MLP; Tensor layers Linear,
+                Dense, Sequential, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout,
+                BatchNorm1d, Flatten, Conv2d, MaxPool2d, AvgPool2d; nn.init initialisers
+    losses      mse, mae, binary_cross_entropy(_with_logits), cross_entropy, hinge
+    optimizers  SGD, RMSprop, Adam, AdamW; l1_penalty, l2_penalty, clip_grad_norm
+    schedules   StepDecay, ExponentialDecay, CosineDecay (with warm-up)
+    data        one_hot, standardize, normalize, train_test_split, KFold,
+                StratifiedKFold, batches; logic_gate, two_moons, spirals,
+                fur_and_wings, load_mnist
+    training    fit -> History, evaluate, predict, EarlyStopping; grid_search,
+                random_search; manual_seed for repeatable runs
+
     >>> import random; random.seed(0)
     >>> from nn import MLP
     >>> MLP(2, [16, 16, 1]).parameters()[0].role
