@@ -1,0 +1,161 @@
+"""The saved HTML player in a real browser: headless Chromium driven by Playwright.
+
+Needs Debian's Chromium (``apt-get install chromium``, giving /usr/bin/chromium, or set
+CHROMIUM=/path/to/chromium) and the ``playwright`` package (in the test extra; its own
+browser download is not used). Without them these tests are skipped, except under CI
+(CI=true), where they fail: .ci/run installs Chromium first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from viz import step_through
+from viz.player_html import fragment
+from viz.style import format_number
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# No network, no updates, no profile set-up: the page must work offline.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ORANGE = "rgb(232, 89, 12)"  # style.HIGHLIGHT_COLOR
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    problems = []
+    if not Path(CHROMIUM).is_file():
+        problems.append(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
+                        f"CHROMIUM=/path/to/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problems.append("no playwright package (pip install -e '.[test]')")
+    if problems:
+        message = "HTML player browser test: " + "; ".join(problems)
+        if _in_ci():
+            pytest.fail(message + " — CI must run this test (.ci/run installs Chromium)")
+        pytest.skip(message)
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose console errors, uncaught exceptions and dialogs are recorded."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 700})
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def text(self, selector: str) -> str:
+        return self.page.locator(selector).first.text_content()
+
+    def current(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            ".cr-current", "parts => parts.map(p => p.getAttribute('data-cr'))")
+
+
+def test_next_previous_play_and_arrow_keys_walk_the_steps(browser, neuron, tmp_path):
+    o, _ = neuron
+    player = step_through(o)
+    count = len(player)
+    url = player.save_html(tmp_path / "backprop.html").resolve().as_uri()
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(url)
+    assert watched.text(".cr-counter") == f"step 0 / {count}"
+    assert watched.current() == [player.ids[o]]
+    assert watched.text(f'[data-cr="{player.ids[o]}-grad"]') == "grad 1.0000"
+
+    for k in range(1, count + 1):
+        if k % 2:
+            page.click("[data-action=next]")
+        else:
+            page.keyboard.press("ArrowRight")
+        step = player.steps[k - 1]
+        edge = f"{player.ids[step.node]}:{step.index}"
+        node = player.ids[step.node]
+        assert watched.text(".cr-counter") == f"step {k} / {count}"
+        assert sorted(watched.current()) == sorted([edge, node, node + "op"])
+        assert watched.text(f'[data-cr="{player.ids[step.parent]}-grad"]') == (
+            "grad " + format_number(step.grad_after, 4))
+        assert watched.text(f'[data-cr="{edge}-text"]') == (
+            f"{format_number(step.upstream, 4)} × {format_number(step.local, 4)} = "
+            f"{format_number(step.contribution, 4)}")
+        assert watched.text(".cr-arithmetic") == player.caption(k)[0]
+        # the highlight is really drawn: the edge's line is orange
+        stroke = page.eval_on_selector(f'[data-cr="{edge}"] path',
+                                       "p => getComputedStyle(p).stroke")
+        assert stroke == ORANGE
+    page.click("[data-action=next]")  # past the end: stays on the last step
+    assert watched.text(".cr-counter") == f"step {count} / {count}"
+
+    # back: the gradient the last step wrote is taken away again
+    last = player.steps[-1]
+    before = "grad —" if last.grad_before is None else "grad " + format_number(
+        last.grad_before, 4)
+    page.keyboard.press("ArrowLeft")
+    assert watched.text(".cr-counter") == f"step {count - 1} / {count}"
+    assert watched.text(f'[data-cr="{player.ids[last.parent]}-grad"]') == before
+    page.click("[data-action=previous]")
+    assert watched.text(".cr-counter") == f"step {count - 2} / {count}"
+
+    # play runs to the last step and stops there
+    page.click("[data-action=play]")
+    page.wait_for_function(
+        f"document.querySelector('.cr-counter').textContent === 'step {count} / {count}'",
+        timeout=20_000)
+    page.wait_for_function(
+        "document.querySelector('[data-action=play]').textContent.includes('play')",
+        timeout=5_000)
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_labels_with_markup_show_as_text_and_run_nothing(browser, tmp_path):
+    nasty = '</script><script>alert(1)</script><img src=x onerror="alert(2)">&amp; \u2028'
+    a = Value(2.0, label=nasty)
+    out = a * Value(-3.0, label="b")
+    out.label = "out"
+    player = step_through(out)
+    watched = Watched(browser)
+    watched.page.goto(player.save_html(tmp_path / "nasty.html").resolve().as_uri())
+    watched.page.click("[data-action=next]")
+    assert player.steps[0].parent is a
+    assert nasty in watched.text(".cr-arithmetic")
+    assert watched.page.locator("svg text", has_text="alert(1)").count() >= 1
+    assert watched.page.locator("img").count() == 0
+    assert watched.text(".cr-counter") == "step 1 / 2"
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_two_players_on_one_notebook_page_step_independently(browser, neuron):
+    o, _ = neuron
+    first, second = step_through(o), step_through(Value(1.0, label="z") * 2)
+    watched = Watched(browser)
+    watched.page.set_content(f"<body>{fragment(first)}{fragment(second)}</body>")
+    players = watched.page.locator(".cr-player")
+    players.nth(0).locator("[data-action=next]").click()
+    players.nth(0).locator("[data-action=next]").click()
+    players.nth(1).locator("[data-action=next]").click()
+    assert players.nth(0).locator(".cr-counter").text_content() == f"step 2 / {len(first)}"
+    assert players.nth(1).locator(".cr-counter").text_content() == "step 1 / 2"
+    # in a notebook the arrow keys act only on the player that has focus
+    players.nth(1).focus()
+    watched.page.keyboard.press("ArrowLeft")
+    assert players.nth(0).locator(".cr-counter").text_content() == f"step 2 / {len(first)}"
+    assert players.nth(1).locator(".cr-counter").text_content() == "step 0 / 2"
+    assert watched.errors == [] and watched.dialogs == []
