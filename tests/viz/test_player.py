@@ -72,7 +72,7 @@ def test_frame_k_shows_exactly_the_gradients_known_after_k_steps(seed):
     # Independently: consume the engine's steps one by one and read .grad.
     fresh = random_graph(seed)
     fresh_nodes = graph_nodes([fresh])
-    same = dict(zip(fresh_nodes, graph_nodes([root])))
+    same = dict(zip(fresh_nodes, graph_nodes([root]), strict=True))
     walk = backward_steps(fresh)
     reached = {fresh}
     for k in range(len(player) + 1):
@@ -138,7 +138,7 @@ def test_every_frame_has_the_same_layout_only_text_and_classes_change():
     # the picture does change: texts and classes differ between first and last frame
     assert frames[0] != frames[-1]
     first, last = ET.fromstring(frames[0]), ET.fromstring(frames[-1])
-    for before, after in zip(first.iter(), last.iter()):
+    for before, after in zip(first.iter(), last.iter(), strict=True):
         if before.text != after.text:  # only tagged texts and the caption under the graph
             assert before.get("data-cr") or before.get("y") in _caption_rows(first)
 
