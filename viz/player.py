@@ -170,11 +170,13 @@ class Player:
         highlight = [self.root]
         if frame:
             step = self.steps[frame - 1]
-            highlight = [step.node, (step.node, step.index), step.parent]
+            highlight = [step.node, (step.node, step.index)]
+        known = self.grads_at(frame)
         drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
-                             precision=self.precision, grads=self.grads_at(frame),
+                             precision=self.precision, grads=known,
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
                              max_nodes=None)
+        self._unsend_edges(drawing, frame, known)
         first, second = self.caption(frame)
         lines = [f"step {frame} / {len(self)}:  {first}", second]
         # Same caption box size in every frame, so the caption cannot move the graph.
@@ -184,6 +186,32 @@ class Player:
         drawing.attr(label=f'<<table border="0" cellpadding="1">{rows}</table>>',
                      labelloc="b", labeljust="l", fontsize="12")
         return drawing.source
+
+    def _unsend_edges(self, drawing: Any, frame: int, known: dict) -> None:
+        """Edges not yet walked read "— × local", as in the SVG frames.
+
+        draw_graph labels an edge with upstream × local as soon as the node's gradient
+        is known, but before its step that gradient may still be partial: the edge
+        has sent nothing yet.
+        """
+        walked = {(id(step.node), step.index) for step in self.steps[:frame]}
+        lines: dict[str, list[int]] = {}
+        for number, line in enumerate(drawing.body):
+            lines.setdefault(line.split(" [", 1)[0], []).append(number)
+        for node, node_id in self.ids.items():
+            local_grads = getattr(node, "local_grads", None)
+            seen: dict[str, int] = {}
+            for index, parent in enumerate(node.parents):
+                head = f"\t{self.ids[parent]} -> {node_id}op"
+                occurrence = seen.get(head, 0)
+                seen[head] = occurrence + 1
+                if (id(node), index) in walked or node not in known or not local_grads:
+                    continue
+                local = float(local_grads[index])
+                shown = labels.edge_label(local, float(known[node]), self.precision, True)
+                waiting = labels.edge_label(local, None, self.precision, True)
+                number = lines[head][occurrence]
+                drawing.body[number] = drawing.body[number].replace(shown, waiting, 1)
 
     def save_gif(self, path: str | Path, seconds_per_frame: float = 1.5) -> Path:
         """An animated GIF of the PNG frames, looping, for slides. Needs Pillow

@@ -168,6 +168,14 @@ def test_png_frames_are_drawn_with_one_layout_too(neuron):
     assert all(layout == layouts[0] for layout in layouts)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_png_frames_show_a_product_only_on_edges_already_walked(seed):
+    player = step_through(random_graph(seed))
+    for k in range(len(player) + 1):
+        # "— × local" until the step that sends the gradient along the edge
+        assert player.frame_source(k).count("— × ") == len(player) - k
+
+
 def test_the_gradient_text_is_centred_in_its_cell(neuron):
     o, _ = neuron
     svg = ET.fromstring(step_through(o).frame_svg(0))

@@ -23,6 +23,11 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ORANGE = "rgb(232, 89, 12)"  # style.HIGHLIGHT_COLOR
+IN_VIEW = """part => {
+  const box = part.getBoundingClientRect();
+  const view = part.closest(".cr-graph").getBoundingClientRect();
+  return box.right > view.left && box.left < view.right;
+}"""
 
 
 def _in_ci() -> bool:
@@ -78,6 +83,7 @@ def test_next_previous_play_and_arrow_keys_walk_the_steps(browser, neuron, tmp_p
     page = watched.page
     page.goto(url)
     assert watched.text(".cr-counter") == f"step 0 / {count}"
+    assert page.eval_on_selector(".cr-graph", "g => g.scrollWidth > g.clientWidth")
     assert watched.current() == [player.ids[o]]
     assert watched.text(f'[data-cr="{player.ids[o]}-grad"]') == "grad 1.0000"
 
@@ -101,6 +107,8 @@ def test_next_previous_play_and_arrow_keys_walk_the_steps(browser, neuron, tmp_p
         stroke = page.eval_on_selector(f'[data-cr="{edge}"] path',
                                        "p => getComputedStyle(p).stroke")
         assert stroke == ORANGE
+        # a graph wider than the window scrolls so that the current edge is in view
+        assert page.eval_on_selector(f'[data-cr="{edge}"]', IN_VIEW)
     page.click("[data-action=next]")  # past the end: stays on the last step
     assert watched.text(".cr-counter") == f"step {count} / {count}"
 
