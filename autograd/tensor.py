@@ -137,35 +137,47 @@ class Tensor:
 
     def _vjp(self, upstream: Any, create_graph: bool) -> list:
         """One gradient contribution per parent (None for a parent that needs none)."""
-        rule = rules.RULES[self.op]
-        attrs = self.attrs or {}
-        parents = self.parents
-        needs = tuple(p._requires_grad for p in parents)
         if create_graph:
-            if rule.name in FIRST_ORDER_ONLY:
-                raise NotImplementedError(
-                    f"create_graph=True through {rule.name}: only first derivatives of "
-                    f"{rule.name} are implemented; differentiate once, or avoid it here")
-            ops, out, xs = TENSOR_OPS, self, parents
-            upstream = upstream if isinstance(upstream, Tensor) else _constant(upstream)
-        else:
-            ops, out, xs = array_math, self.data, [p.data for p in parents]
+            return self._vjp_as_graph(upstream)
+        rule = rules.RULES[self.op]
+        parents = self.parents
+        xs = [p.data for p in parents]
+        needs = [p._requires_grad for p in parents]
         if rule.name in _DIVIDES:  # 1/x at x = 0 is inf, as in PyTorch; forward already warned
             with np.errstate(divide="ignore", invalid="ignore"):
-                grads = _gradients(rule, ops, upstream, out, xs, parents, needs, attrs)
+                grads = _array_gradients(rule, upstream, self.data, xs, needs, self.attrs)
         else:
-            grads = _gradients(rule, ops, upstream, out, xs, parents, needs, attrs)
-        if not create_graph:
-            for i, (g, p) in enumerate(zip(grads, parents, strict=True)):
-                if g is None:
-                    continue
-                if g.dtype != p.data.dtype:  # e.g. a float32 weight in a float64 expression
-                    grads[i] = g.astype(p.data.dtype)
-                elif g is upstream and not p.parents:
-                    # A leaf is handed the upstream array itself (d(a+b)/da = 1), which other
-                    # nodes hold too; a leaf's .grad must be its own (optimisers change it).
-                    grads[i] = g.copy()
+            grads = _array_gradients(rule, upstream, self.data, xs, needs, self.attrs)
+        for i, g in enumerate(grads):
+            if g is None:
+                continue
+            data = parents[i].data
+            if g.shape != data.shape:  # undo broadcasting: sum over the stretched axes
+                g = grads[i] = array_math.sum_to(g, data.shape)
+            if g.dtype != data.dtype:  # e.g. a float32 weight in a float64 expression
+                grads[i] = g.astype(data.dtype)
+            elif g is upstream and not parents[i].parents:
+                # A leaf is handed the upstream array itself (d(a+b)/da = 1), which other
+                # nodes hold too; a leaf's .grad must be its own (optimisers change it).
+                grads[i] = g.copy()
         return grads
+
+    def _vjp_as_graph(self, upstream: Any) -> list:
+        """The same contributions built from Tensor operations (for create_graph=True)."""
+        rule = rules.RULES[self.op]
+        if rule.name in FIRST_ORDER_ONLY:
+            raise NotImplementedError(
+                f"create_graph=True through {rule.name}: only first derivatives of "
+                f"{rule.name} are implemented; differentiate once, or avoid it here")
+        attrs = self.attrs or {}
+        parents = self.parents
+        needs = [p._requires_grad for p in parents]
+        upstream = upstream if isinstance(upstream, Tensor) else _constant(upstream)
+        if rule.vjp is not None:
+            return list(rule.vjp(TENSOR_OPS, upstream, self, *parents, needs=needs, **attrs))
+        local = rule.local(TENSOR_OPS, self, *parents, **attrs)
+        return [_sum_to(lg * upstream, p.shape) if need else None
+                for lg, p, need in zip(local, parents, needs, strict=True)]
 
     def _accumulate(self, gradient: Any) -> None:
         if isinstance(gradient, Tensor):
@@ -676,22 +688,15 @@ def _with_shapes(error: Exception, rule: rules.Rule, parents: tuple, attrs: dict
     return type(error)(f"{name} on shape{'s' if len(parents) > 1 else ''} {shapes}: {error}")
 
 
-def _gradients(rule: rules.Rule, ops: Any, upstream: Any, out: Any, xs: Sequence[Any],
-               parents: tuple, needs: tuple, attrs: dict) -> list:
+def _array_gradients(rule: rules.Rule, upstream: np.ndarray, out: np.ndarray,
+                     xs: list, needs: list, attrs: dict | None) -> list:
+    """Each input's gradient on arrays, before summing back over broadcast axes."""
     if rule.vjp is not None:
-        return list(rule.vjp(ops, upstream, out, *xs, needs=needs, **attrs))
-    local = rule.local(ops, out, *xs, **attrs)
-    return [_chain(ops, lg, upstream, p.shape) if need else None
-            for lg, p, need in zip(local, parents, needs, strict=True)]
-
-
-def _chain(ops: Any, local: Any, upstream: Any, shape: tuple) -> Any:
-    """upstream x local, summed back to the input's shape (undoing broadcasting)."""
-    if type(local) is float and local == 1.0:  # d(a+b)/da: pass the array on, no copy
-        product = upstream
-    else:
-        product = local * upstream
-    return ops.sum_to(product, shape)
+        return list(rule.vjp(array_math, upstream, out, *xs, needs=needs, **(attrs or {})))
+    local = rule.local(array_math, out, *xs, **(attrs or {}))
+    # upstream x local: the chain rule; a local derivative of 1 passes the array on as is
+    return [None if not need else upstream if type(lg) is float and lg == 1.0 else lg * upstream
+            for lg, need in zip(local, needs, strict=True)]
 
 
 # --- the ``ops`` namespace for rules applied to Tensors (gradients as graphs) -------------
