@@ -24,6 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from autograd import backward_steps
 
 from . import labels, player_html, rendering
@@ -46,10 +48,19 @@ class Player:
                  max_nodes: int | None = DEFAULT_MAX_NODES) -> None:
         self.root = root
         self.precision = precision
-        self.seed = 1.0
+        self.seed: Any = 1.0
+        if labels.is_array_node(root):
+            if root.data.size != 1:
+                raise ValueError(f"step_through needs an output holding one number, got a "
+                                 f"Tensor of shape {root.data.shape}; reduce it first, "
+                                 f"e.g. step_through(y.sum())")
+            self.seed = np.ones_like(root.data)  # backward() starts Tensors the same way
         nodes = graph_nodes([root])
         before = [(node, node.grad) for node in nodes]
         try:
+            for node in nodes:  # backward_steps adds to .grad; a Tensor's starts as None
+                if node.grad is None:
+                    node.grad = np.zeros_like(node.data, dtype=float)
             self.steps = list(backward_steps(root, self.seed))
         finally:  # stepping fills .grad as backward() would; a viewer should not
             for node, grad in before:
@@ -123,6 +134,10 @@ class Player:
                     "parent gradient += upstream · local")
         step = self.steps[frame - 1]
         arithmetic = str(step).split("    [")[0]
+        if labels.is_array_node(step.node):  # a vector-Jacobian product, not a number
+            assign = "+=" if step.accumulates else "="
+            arithmetic = " ".join(f"d{name}/d{_name(step.parent)} {assign} "
+                                  f"{step.contribution}".split())
         rule = f"rule: {step.formula}"
         if step.accumulates:
             rule += f"   (+= : {_name(step.parent)} is reached by a second path, so the two add up)"

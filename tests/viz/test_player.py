@@ -274,3 +274,24 @@ def test_draw_graph_shows_the_gradient_graph_of_create_graph():
     assert len(player) == edge_count(dy)
     (d2y,) = grad(dy, [x])
     assert player.grads_at(len(player))[x] == pytest.approx(d2y)
+
+
+def test_a_tensor_graph_steps_too():
+    import numpy as np
+
+    from autograd import Tensor
+
+    x = Tensor(np.array([[1.0, 2.0], [3.0, -1.0]]), requires_grad=True)
+    w = Tensor(np.array([[0.5], [-2.0]]), requires_grad=True)
+    x.label, w.label = "x", "w"
+    y = (x @ w).relu().sum()
+    y.label = "y"
+    player = step_through(y)
+    assert len(player) == edge_count(y) == 4
+    assert x.grad is None and w.grad is None  # left as they were
+    y.backward()
+    last = shown_texts(player.frame_svg(len(player)))
+    assert last[player.ids[x] + "-grad"] == "grad [[0.0000, 0.0000], [0.5000, -2.0000]]"
+    assert player.caption(4)[0].startswith("dy/dw = [[")
+    with pytest.raises(ValueError, match="reduce it first"):
+        step_through(x @ w)
