@@ -112,6 +112,8 @@ def sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
         return x
     lead = x.ndim - len(shape)
     stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
+    if not stretched:  # only new leading axes (a bias): the result is a fresh array, no view
+        return np.add.reduce(x, tuple(range(lead)))
     return np.add.reduce(x, tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
 
 

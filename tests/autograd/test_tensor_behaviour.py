@@ -7,7 +7,19 @@ import weakref
 import numpy as np
 import pytest
 
-from autograd import Tensor, grad, gradcheck, graph, no_grad, scope
+from autograd import (
+    Tensor,
+    concatenate,
+    grad,
+    gradcheck,
+    graph,
+    maximum,
+    minimum,
+    no_grad,
+    scope,
+    stack,
+    where,
+)
 
 
 # --- dtypes ------------------------------------------------------------------------------------
@@ -147,6 +159,16 @@ ELEMENTWISE = {
     "max": lambda x: x.max() * x, "mean": lambda x: x.mean(axis=0) * x,
     "index": lambda x: x[np.array([0, 0, 3])] * x[1:4],
     "leaky_relu": lambda x: x.leaky_relu(0.1) * x,
+    "abs": lambda x: x.abs() * x * x,
+    "sub and neg": lambda x: -(x - x * x) * x,
+    "min": lambda x: x.min() * x,
+    "clip": lambda x: x.clip(-0.5, 0.5) * x,
+    "where": lambda x: where(x > 0, x * x, x ** 3),
+    "maximum": lambda x: maximum(x * x, x) * x,
+    "minimum": lambda x: minimum(x * x, 0.2) * x,
+    "shapes": lambda x: (x.reshape(2, 2).T * x.reshape(2, 2)).broadcast_to((3, 2, 2)).sum(0),
+    "concatenate and stack": lambda x: concatenate([x * x, stack([x, x]).sum(axis=0)]) * 1.5,
+    "cos and sin": lambda x: x.cos() * x.sin(),
 }
 
 
