@@ -139,6 +139,8 @@ class Tensor:
         """One gradient contribution per parent (None for a parent that needs none)."""
         if create_graph:
             return self._vjp_as_graph(upstream)
+        if type(upstream) is not np.ndarray:  # a float seed, or a numpy scalar from a sum
+            upstream = np.asarray(upstream, dtype=self.data.dtype)
         rule = rules.RULES[self.op]
         parents = self.parents
         xs = [p.data for p in parents]
@@ -556,12 +558,20 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise larger of a and b; on a tie each side gets half the gradient."""
+    """Elementwise larger of a and b; on a tie each side gets half the gradient.
+
+    >>> maximum(Tensor([1.0, -2.0]), 0.0).data
+    array([1., 0.])
+    """
     return Tensor._record(trules.MAXIMUM, _pair(a, b, "maximum"))
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise smaller of a and b; on a tie each side gets half the gradient."""
+    """Elementwise smaller of a and b; on a tie each side gets half the gradient.
+
+    >>> minimum(Tensor([1.0, -2.0]), 0.0).data
+    array([ 0., -2.])
+    """
     return Tensor._record(trules.MINIMUM, _pair(a, b, "minimum"))
 
 
