@@ -57,9 +57,9 @@ from .mnist import load_mnist
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, clip_grad_norm, l1_penalty, l2_penalty
 from .perceptron import Perceptron
-from .random import manual_seed
 from .scalar_layers import MLP, Layer, Neuron
 from .schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
+from .seeding import manual_seed
 from .serialization import ModelFileError
 from .training import Callback, EarlyStopping, History, evaluate, fit, predict
 from .tuning import grid_search, log_uniform, random_search

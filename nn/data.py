@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .random import generator
+from .seeding import generator
 
 
 def one_hot(labels: Sequence[int] | np.ndarray, num_classes: int | None = None) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .random import generator
+from .seeding import generator
 
 GATES = {
     "and": (0, 0, 0, 1),

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .random import generator
+from .seeding import generator
 
 Shape = Sequence[int]
 

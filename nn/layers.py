@@ -30,7 +30,7 @@ from autograd import Tensor
 
 from . import init as initialisers
 from .module import Module
-from .random import generator
+from .seeding import generator
 
 
 def as_tensor(x: Any, dtype: Any = None) -> Tensor:

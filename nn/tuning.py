@@ -2,9 +2,9 @@
 
 You write ``train(params, X_train, y_train, X_val, y_val) -> score`` (higher is
 better, e.g. validation accuracy); the search calls it once per setting and fold and
-ranks the settings by their mean score. Every call starts from ``manual_seed(seed +
-fold)``, so settings are compared on the same folds and the same random starts, and a
-rerun with the same seed gives the same table.
+ranks the settings by their mean score. Every call runs inside ``seeded(seed + fold)``,
+so settings are compared on the same folds and the same random starts, a rerun with the
+same seed gives the same table, and the caller's random state is left as it was.
 
     >>> import numpy as np
     >>> X = np.arange(12.0)[:, None]; y = (X[:, 0] > 5).astype(int)
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .data import KFold, StratifiedKFold
-from .random import manual_seed
+from .seeding import seeded
 
 Trainer = Callable[..., float]
 
@@ -81,9 +81,9 @@ def _evaluate_settings(train: Trainer, settings: list[dict], X: Any, y: Any, fol
     for params in settings:
         scores = []
         for fold, (train_index, val_index) in enumerate(splits):
-            manual_seed(seed + fold)
-            score = train(dict(params), X[train_index], y[train_index],
-                          X[val_index], y[val_index])
+            with seeded(seed + fold):
+                score = train(dict(params), X[train_index], y[train_index],
+                              X[val_index], y[val_index])
             scores.append(float(score))
         results.append({"params": dict(params), "mean_score": float(np.mean(scores)),
                         "std_score": float(np.std(scores)), "scores": scores})

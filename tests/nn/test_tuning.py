@@ -68,3 +68,16 @@ def test_search_arguments_are_checked():
         grid_search(train, {"lr": []}, X, Y)
     with pytest.raises(ValueError, match="space\\['lr'\\]"):
         random_search(train, {"lr": 0.1}, X, Y)
+
+
+def test_search_leaves_the_callers_random_state_alone():
+    import random
+
+    from nn import manual_seed
+    from nn.seeding import generator
+
+    manual_seed(5)
+    expected = (random.random(), generator().random())
+    manual_seed(5)
+    grid_search(train, {"hidden": [2], "lr": [0.01], "epochs": [1]}, X, Y, folds=2, seed=0)
+    assert (random.random(), generator().random()) == expected
