@@ -9,8 +9,10 @@
 
 ``render(root_or_drawing, "graph.svg")`` writes .svg, .png or .pdf; ``set_format("png")``
 switches the notebook display to PNG; ``draw_network(model)`` draws an MLP's layers as
-columns of circles. Rendering uses ``dot`` when it is on PATH, else the bundled
-graphviz-pure (SVG and PNG), else notebooks show the graph as text.
+columns of circles. ``step_through(root)`` replays backprop one edge at a time: a
+notebook player, ``save_html`` (one offline page), ``save_frames`` and ``save_gif``.
+Rendering uses ``dot`` when it is on PATH, else the bundled graphviz-pure (SVG and
+PNG), else notebooks show the graph as text.
 """
 
 from .draw import GraphTooLargeError, draw_graph
