@@ -94,7 +94,7 @@ class Callback:
 
 
 class EarlyStopping(Callback):
-    """Stop when ``monitor`` has not improved for ``patience`` epochs.
+    """Stop after ``patience`` epochs in a row without improvement (as Keras and Lightning).
 
     ``monitor`` defaults to ``"val_loss"`` (or ``"loss"`` without validation data);
     a name containing "acc" is maximised, anything else minimised. With
@@ -130,7 +130,7 @@ class EarlyStopping(Callback):
                 self._best_state = model.state_dict()
             return False
         self._wait += 1
-        if self._wait > self.patience:
+        if self._wait >= self.patience:
             self.stopped_epoch = epoch
             return True
         return False
