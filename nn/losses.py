@@ -72,11 +72,17 @@ def _pairs(pred: Any, target: Any, who: str) -> tuple[list[Value], list[float]]:
 
 def _check_tensor_target(pred: Any, target: np.ndarray, who: str) -> np.ndarray:
     if target.shape != tuple(pred.shape):
-        if target.size == math.prod(pred.shape):
-            return target.reshape(pred.shape)  # (N,) targets for (N, 1) outputs
+        # (N,) targets for (N, 1) outputs differ only by axes of length 1; any other
+        # reshape (e.g. (3, 2) targets onto (2, 3) outputs) would pair the wrong numbers.
+        if _without_ones(target.shape) == _without_ones(pred.shape):
+            return target.reshape(pred.shape)
         raise ValueError(f"{who}: predictions of shape {tuple(pred.shape)} but targets of "
                          f"shape {target.shape}")
     return target
+
+
+def _without_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(n for n in shape if n != 1)
 
 
 def _mean(terms: list[Value]) -> Value:

@@ -156,6 +156,10 @@ def test_mismatched_sizes_and_bad_targets_are_explained():
         mse([Value(1.0), Value(2.0)], [1, 2, 3])
     with pytest.raises(ValueError, match=r"shape \(2, 3\).*shape \(4,\)"):
         mse(Tensor(LOGITS), np.zeros(4))
+    with pytest.raises(ValueError, match=r"shape \(2, 3\).*shape \(3, 2\)"):
+        mse(Tensor(LOGITS), np.zeros((3, 2)))      # same size, transposed: not paired up
+    column = Tensor(np.array([[1.0], [3.0]]))
+    assert mse(column, [0.0, 1.0]).item() == pytest.approx(2.5)   # (N,) targets, (N, 1)
     with pytest.raises(ValueError, match="targets must be -1 or \\+1, got 0"):
         hinge([Value(1.0)], [0])
     with pytest.raises(ValueError, match="not a probability"):
