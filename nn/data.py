@@ -56,68 +56,84 @@ def _as_matrix(X: Any, who: str) -> np.ndarray:
     return X
 
 
-class Standardizer:
+class _ColumnScaler:
+    """x' = (x − shift) / scale per column, with shift and scale learned by ``fit``.
+
+    A column whose scale comes out 0 (constant in the training data) is only shifted,
+    never divided by zero. Subclasses say what shift and scale are.
+    """
+
+    def __init__(self) -> None:
+        self.shift: np.ndarray | None = None
+        self.scale: np.ndarray | None = None
+
+    def _statistics(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def fit(self, X: Any) -> _ColumnScaler:
+        """Learn the statistics of the training data ``X`` (samples in rows); returns self."""
+        X = np.asarray(X, dtype=float)
+        _as_matrix(X, f"{type(self).__name__}.fit")
+        self.shift, scale = self._statistics(X)
+        self.scale = np.where(scale > 0, scale, 1.0)
+        return self
+
+    def _fitted(self, X: Any, who: str) -> np.ndarray:
+        if self.shift is None:
+            raise RuntimeError(f"{type(self).__name__}.{who} before fit: call "
+                               f"fit(X_train) first")
+        X = np.asarray(X, dtype=float)
+        _check_width(X, self.shift, type(self).__name__)
+        return X
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Scale ``X`` with the training statistics."""
+        return (self._fitted(X, "transform") - self.shift) / self.scale
+
+    def fit_transform(self, X: Any) -> np.ndarray:
+        """``fit(X)`` then ``transform(X)``."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, X: Any) -> np.ndarray:
+        """Undo ``transform``: back to the original units."""
+        return self._fitted(X, "inverse_transform") * self.scale + self.shift
+
+
+class Standardizer(_ColumnScaler):
     """x' = (x − mean) / std per column, with mean and std from the training data.
 
     A column with std 0 (constant) is only centred, not divided by zero.
     """
 
-    def __init__(self) -> None:
-        self.mean: np.ndarray | None = None
-        self.std: np.ndarray | None = None
+    def _statistics(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return X.mean(axis=0), X.std(axis=0)
 
-    def fit(self, X: Any) -> Standardizer:
-        X = np.asarray(X, dtype=float)
-        _as_matrix(X, "Standardizer.fit")
-        self.mean = X.mean(axis=0)
-        std = X.std(axis=0)
-        self.std = np.where(std > 0, std, 1.0)
-        return self
+    @property
+    def mean(self) -> np.ndarray | None:
+        return self.shift
 
-    def transform(self, X: Any) -> np.ndarray:
-        if self.mean is None:
-            raise RuntimeError("Standardizer.transform before fit: call fit(X_train) first")
-        X = np.asarray(X, dtype=float)
-        _check_width(X, self.mean, "Standardizer")
-        return (X - self.mean) / self.std
-
-    def fit_transform(self, X: Any) -> np.ndarray:
-        return self.fit(X).transform(X)
-
-    def inverse_transform(self, X: Any) -> np.ndarray:
-        return np.asarray(X, dtype=float) * self.std + self.mean
+    @property
+    def std(self) -> np.ndarray | None:
+        return self.scale
 
 
-class Normalizer:
+class Normalizer(_ColumnScaler):
     """x' = (x − min) / (max − min) per column into [0, 1], min and max from training data.
 
     Test values outside the training range land outside [0, 1]; that is honest, not a bug.
     """
 
-    def __init__(self) -> None:
-        self.low: np.ndarray | None = None
-        self.span: np.ndarray | None = None
+    def _statistics(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low = X.min(axis=0)
+        return low, X.max(axis=0) - low
 
-    def fit(self, X: Any) -> Normalizer:
-        X = np.asarray(X, dtype=float)
-        _as_matrix(X, "Normalizer.fit")
-        self.low = X.min(axis=0)
-        span = X.max(axis=0) - self.low
-        self.span = np.where(span > 0, span, 1.0)
-        return self
+    @property
+    def low(self) -> np.ndarray | None:
+        return self.shift
 
-    def transform(self, X: Any) -> np.ndarray:
-        if self.low is None:
-            raise RuntimeError("Normalizer.transform before fit: call fit(X_train) first")
-        X = np.asarray(X, dtype=float)
-        _check_width(X, self.low, "Normalizer")
-        return (X - self.low) / self.span
-
-    def fit_transform(self, X: Any) -> np.ndarray:
-        return self.fit(X).transform(X)
-
-    def inverse_transform(self, X: Any) -> np.ndarray:
-        return np.asarray(X, dtype=float) * self.span + self.low
+    @property
+    def span(self) -> np.ndarray | None:
+        return self.scale
 
 
 def _check_width(X: np.ndarray, stat: np.ndarray, who: str) -> None:
@@ -188,11 +204,15 @@ def train_test_split(*arrays: Any, test_size: float = 0.25, shuffle: bool = True
     if stratify is not None:
         test = []
         labels = np.asarray(stratify)
-        for label in np.unique(labels):
+        if len(labels) != n:
+            raise ValueError(f"stratify has {len(labels)} labels but the arrays have {n} "
+                             f"samples; pass the labels, stratify=y")
+        classes, counts = np.unique(labels, return_counts=True)
+        for label, quota in zip(classes, _quotas(counts, n_test), strict=True):
             members = np.flatnonzero(labels == label)
             if shuffle:
                 members = rng.permutation(members)
-            test.extend(members[:int(round(len(members) * n_test / n))])
+            test.extend(members[:quota])
         test_index = np.sort(np.array(test, dtype=int))
         train_index = np.setdiff1d(np.arange(n), test_index)
         if shuffle:
@@ -204,6 +224,22 @@ def train_test_split(*arrays: Any, test_size: float = 0.25, shuffle: bool = True
     for array in arrays:
         out += [_take(array, train_index), _take(array, test_index)]
     return out
+
+
+def _quotas(counts: np.ndarray, total: int) -> list[int]:
+    """Split ``total`` in proportion to ``counts``, in whole numbers that add up to it.
+
+    Rounding each share on its own can lose samples (three classes of 2 and a test set
+    of 1: every share rounds to 0); the largest remainders get the leftover places.
+
+    >>> _quotas(np.array([2, 2, 2]), 1), _quotas(np.array([80, 20]), 25)
+    ([1, 0, 0], [20, 5])
+    """
+    shares = counts * total / counts.sum()
+    quotas = np.floor(shares).astype(int)
+    leftover = total - int(quotas.sum())
+    quotas[np.argsort(quotas - shares, kind="stable")[:leftover]] += 1
+    return quotas.tolist()
 
 
 class KFold:

@@ -34,8 +34,13 @@ def test_scalers_fit_on_train_and_apply_the_same_numbers_to_test():
     assert tr[:, 0].tolist() == [0, 0.5, 1] and te[0, 0] == pytest.approx(1.5)
     tr2, te2 = standardize(train, test)
     assert te2 == pytest.approx(s.transform(test))
-    with pytest.raises(RuntimeError, match="before fit"):
+    n = Normalizer().fit(train)
+    assert n.low.tolist() == [1, 10] and n.span.tolist() == [4, 1]   # constant: span 1
+    assert n.inverse_transform(n.transform(test)) == pytest.approx(test)
+    with pytest.raises(RuntimeError, match="Normalizer.transform before fit"):
         Normalizer().transform(test)
+    with pytest.raises(RuntimeError, match="Standardizer.inverse_transform before fit"):
+        Standardizer().inverse_transform(test)
     with pytest.raises(ValueError, match=r"fitted on samples of shape \(2,\)"):
         s.transform(np.ones((1, 3)))
 
@@ -55,6 +60,10 @@ def test_stratified_split_keeps_class_shares():
     y = np.array([0] * 80 + [1] * 20)
     _, _, y_tr, y_te = train_test_split(np.zeros(100), y, test_size=0.25, stratify=y, seed=0)
     assert len(y_te) == 25 and y_te.sum() == 5 and y_tr.sum() == 15
+    # shares that all round to 0 still give the test set the size asked for
+    y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    _, _, y_tr, y_te = train_test_split(np.zeros(9), y, test_size=0.2, stratify=y, seed=0)
+    assert len(y_te) == 2 and len(y_tr) == 7 and len(set(y_te.tolist())) == 2
 
 
 def test_kfold_uses_every_sample_once_for_validation():
