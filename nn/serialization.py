@@ -34,14 +34,28 @@ def save_state(state: dict[str, np.ndarray], path: str | Path) -> None:
     for name, array in arrays.items():
         if array.dtype == object:
             raise TypeError(f"cannot save {name!r}: it is not numeric (dtype object)")
-    np.savez(Path(path), **arrays, **{FORMAT_KEY: np.array(FORMAT)})
+    target = _with_npz(Path(path))
+    # Written beside the target and renamed into place: a crash or a full disk part-way
+    # leaves the previous weights file whole instead of a truncated one.
+    partial = target.with_name(target.name + ".part")
+    try:
+        with open(partial, "wb") as handle:
+            np.savez(handle, **arrays, **{FORMAT_KEY: np.array(FORMAT)})
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _with_npz(path: Path) -> Path:
+    """The name ``np.savez`` writes to: ``.npz`` appended unless the name ends with it."""
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
 
 def load_state(path: str | Path) -> dict[str, np.ndarray]:
     """Read a file written by ``save_state``; a damaged or foreign file raises ModelFileError."""
     path = Path(path)
-    if not path.exists() and path.with_suffix(".npz").exists():
-        path = path.with_suffix(".npz")
+    if not path.exists() and _with_npz(path).exists():
+        path = _with_npz(path)  # saved as "model.v1", written as "model.v1.npz"
     if not path.exists():
         raise FileNotFoundError(f"no weights file at {path}")
     try:

@@ -82,6 +82,10 @@ def test_tensor_model_with_buffers_round_trips(tmp_path):
     copy = Sequential(Linear(3, 4), BatchNorm1d(4)).load(tmp_path / "m.npz")
     for key, value in copy.state_dict().items():
         assert np.array_equal(value, state[key]), key
+    model.save(tmp_path / "m.v2")                         # a dot in the name: m.v2.npz
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz", "m.v2.npz"]
+    again = Sequential(Linear(3, 4), BatchNorm1d(4)).load(tmp_path / "m.v2")
+    assert np.array_equal(again.state_dict()["layers.0.weight"], state["layers.0.weight"])
 
 
 def test_the_file_is_a_plain_npz_without_pickles(tmp_path):
@@ -129,3 +133,22 @@ def test_corrupt_and_foreign_files_raise_clear_errors(tmp_path):
         model.load(foreign)
     with pytest.raises(FileNotFoundError, match="no weights file"):
         model.load(tmp_path / "absent.npz")
+
+
+def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    import nn.serialization
+
+    random.seed(0)
+    model = MLP(2, [1])
+    model.save(tmp_path / "m.npz")
+    before = (tmp_path / "m.npz").read_bytes()
+
+    def disk_full(handle, **arrays):
+        handle.write(b"PK half a zip")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(nn.serialization.np, "savez", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        model.save(tmp_path / "m.npz")
+    assert (tmp_path / "m.npz").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]      # no half-written file
