@@ -58,14 +58,19 @@ class Module:
         """Every trainable Value or Tensor of this module and its sub-modules."""
         return [p for _, p in self.named_parameters()]
 
+    def children(self) -> Iterator[Module]:
+        """The modules directly inside this one, in the order the attributes were set."""
+        for _, item in _named_items(self):
+            if isinstance(item, Module):
+                yield item
+
     def modules(self) -> Iterator[Module]:
         """This module and all modules inside it, depth first."""
         stack: list[Module] = [self]
         while stack:
             module = stack.pop()
             yield module
-            children = [c for c in _children(module) if isinstance(c, Module)]
-            stack.extend(reversed(children))
+            stack.extend(reversed(list(module.children())))
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (0.0 for Values, None for Tensors)."""
@@ -86,12 +91,9 @@ class Module:
         """(dotted name, owning module, attribute) of every buffer."""
         for name in self.buffers:
             yield prefix + name, self, name
-        for attr, value in vars(self).items():
-            items = enumerate(value) if isinstance(value, (list, tuple)) else [(None, value)]
-            for index, item in items:
-                if isinstance(item, Module):
-                    path = f"{prefix}{attr}." if index is None else f"{prefix}{attr}.{index}."
-                    yield from item.named_buffers(path)
+        for key, item in _named_items(self):
+            if isinstance(item, Module):
+                yield from item.named_buffers(f"{prefix}{key}.")
 
     # --- saving and loading -----------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
@@ -159,36 +161,35 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        children = [(attr, index, item) for attr, value in vars(self).items()
-                    for index, item in (enumerate(value) if isinstance(value, (list, tuple))
-                                        else [(None, value)])
-                    if isinstance(item, Module)]
+        children = [(key, item) for key, item in _named_items(self) if isinstance(item, Module)]
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not children:
             return head + ")"
         lines = []
-        for attr, index, child in children:
-            key = str(index) if index is not None and attr == "layers" else (
-                attr if index is None else f"{attr}.{index}")
+        for key, child in children:
+            key = key.removeprefix("layers.")  # Sequential's layers read (0), (1), as PyTorch
             text = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({key}): {text}")
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
-def _children(module: Module) -> Iterator[Any]:
-    for value in vars(module).values():
+def _named_items(module: Module) -> Iterator[tuple[str, Any]]:
+    """(name, item) for every attribute, list and tuple items named ``attr.i``.
+
+    The one walk over a module's contents: parameters, buffers, sub-modules and ``repr``
+    all read it, so they always agree on names.
+    """
+    for attr, value in vars(module).items():
         if isinstance(value, (list, tuple)):
-            yield from value
+            for index, item in enumerate(value):
+                yield f"{attr}.{index}", item
         else:
-            yield value
+            yield attr, value
 
 
 def _walk(module: Module, prefix: str) -> Iterator[tuple[str, Any]]:
-    for attr, value in vars(module).items():
-        items = enumerate(value) if isinstance(value, (list, tuple)) else [(None, value)]
-        for index, item in items:
-            name = f"{prefix}{attr}" if index is None else f"{prefix}{attr}.{index}"
-            if isinstance(item, Module):
-                yield from _walk(item, name + ".")
-            elif getattr(item, "role", None) == "parameter":
-                yield name, item
+    for key, item in _named_items(module):
+        if isinstance(item, Module):
+            yield from _walk(item, f"{prefix}{key}.")
+        elif getattr(item, "role", None) == "parameter":
+            yield prefix + key, item

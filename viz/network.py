@@ -40,15 +40,6 @@ class DenseLayer:
     activation: str | None
 
 
-def _modules_in(module: Module) -> list[Module]:
-    children = []
-    for item in vars(module).values():
-        for child in (item if isinstance(item, (list, tuple)) else [item]):
-            if isinstance(child, Module):
-                children.append(child)
-    return children
-
-
 def _scalar_layer(neurons: list) -> DenseLayer:
     weights = np.array([[float(w.data) for w in n.w] for n in neurons]).T
     biases = np.array([float(n.b.data) for n in neurons])
@@ -81,7 +72,7 @@ def dense_layers(model: Module) -> list[DenseLayer]:
         elif type(module).__name__ in ACTIVATION_MODULES and layers:
             layers[-1].activation = ACTIVATION_MODULES[type(module).__name__]
         else:
-            stack.extend(reversed(_modules_in(module)))
+            stack.extend(reversed(list(module.children())))
     if not layers:
         raise ValueError(f"{type(model).__name__} has no fully connected layers to draw "
                          f"(nn.Neuron, nn.Layer, nn.MLP or nn.Linear)")

@@ -38,6 +38,19 @@ def test_mlp_activation_is_applied_in_hidden_layers_only(activation):
     assert {p.op for p in out.parents if p.op} == {activation}
 
 
+def test_children_and_modules_walk_sub_modules_in_order():
+    manual_seed(0)
+    inner = Sequential(Linear(2, 2), ReLU())
+    model = Sequential(inner, Linear(2, 1))
+    assert list(model.children()) == [inner, model[1]]
+    assert [type(m).__name__ for m in model.modules()] == [
+        "Sequential", "Sequential", "Linear", "ReLU", "Linear"]
+    assert [name for name, _ in model.named_parameters()] == [
+        "layers.0.layers.0.weight", "layers.0.layers.0.bias", "layers.1.weight",
+        "layers.1.bias"]
+    assert "(0): Sequential(\n    (0): Linear" in repr(model)
+
+
 def test_module_call_tags_nodes_with_its_scope():
     model = MLP(2, [2, 1])
     out = model([1.0, 2.0])
