@@ -145,10 +145,17 @@ class Player:
 
     def frame_svg(self, frame: int) -> str:
         """Frame ``frame`` as an SVG document, its caption under the graph."""
-        counter = f"step {frame} / {len(self)}:  "
-        first, second = self.caption(frame)
         return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
-                           (counter + first, second))
+                           self._caption_lines(frame), self._caption_room())
+
+    def _caption_lines(self, frame: int) -> tuple[str, str]:
+        first, second = self.caption(frame)
+        return f"step {frame} / {len(self)}:  {first}", second
+
+    def _caption_room(self) -> tuple[int, int]:
+        """The longest caption lines of all frames: one picture size for every frame."""
+        lines = [self._caption_lines(k) for k in range(len(self) + 1)]
+        return max(len(a) for a, _ in lines), max(len(b) for _, b in lines)
 
     # --- saving -----------------------------------------------------------------------
     def save_html(self, path: str | Path, title: str | None = None) -> Path:
@@ -192,10 +199,9 @@ class Player:
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
                              max_nodes=None)
         self._unsend_edges(drawing, frame, known)
-        first, second = self.caption(frame)
-        lines = [f"step {frame} / {len(self)}:  {first}", second]
+        lines = self._caption_lines(frame)
         # Same caption box size in every frame, so the caption cannot move the graph.
-        width = 7 * max(len(" ".join(self.caption(k))) for k in range(len(self) + 1)) // 2
+        width = 7 * max(self._caption_room())
         rows = "".join(f'<tr><td align="left" width="{width}" height="18" fixedsize="true">'
                        f'{labels.html_text(line)}</td></tr>' for line in lines)
         drawing.attr(label=f'<<table border="0" cellpadding="1">{rows}</table>>',

@@ -112,8 +112,10 @@ class BaseSvg:
                 if len(lines) >= 2:  # "local 0.5" / "— × 0.5": the second line changes
                     line = lines[-1]
                     line.set("data-cr", key + "-text")
-                    line.set("text-anchor", "middle")
-                    line.set("x", f"{label_centres[tail, head][occurrence]:.2f}")
+                    centres = label_centres.get((tail, head), [])
+                    if occurrence < len(centres):  # else it stays left-aligned: still legible
+                        line.set("text-anchor", "middle")
+                        line.set("x", f"{centres[occurrence]:.2f}")
                     texts[key + "-text"] = line.text or ""
         style = ET.SubElement(root, f"{{{SVG_NS}}}style")
         style.text = FRAME_CSS
@@ -176,9 +178,10 @@ def _edge_label_centres(source: str) -> dict[tuple[str, str], list[float]]:
 
 
 def apply_frame(base: BaseSvg, texts: dict[str, str], classes: dict[str, str],
-                caption: tuple[str, ...] = ()) -> str:
+                caption: tuple[str, ...] = (), room: tuple[int, ...] = ()) -> str:
     """The SVG of one frame: ``texts`` replace tagged texts, ``classes`` (key -> class)
-    mark parts, ``caption`` lines are written under the graph."""
+    mark parts, ``caption`` lines are written under the graph, with ``room`` characters
+    for each (the longest of all frames, so that every frame has one size)."""
     root = copy.deepcopy(base.root)
     for element in root.iter():
         key = element.get("data-cr")
@@ -194,16 +197,21 @@ def apply_frame(base: BaseSvg, texts: dict[str, str], classes: dict[str, str],
         elif key in classes:
             element.set("class", f"{element.get('class')} {classes[key]}")
     if caption:
-        _add_caption(root, caption)
+        _add_caption(root, caption, room or tuple(len(line) for line in caption))
     return ET.tostring(root, encoding="unicode")
 
 
-def _add_caption(root: ET.Element, lines: tuple[str, ...]) -> None:
+def _add_caption(root: ET.Element, lines: tuple[str, ...], room: tuple[int, ...]) -> None:
     """Grow the picture downwards and write ``lines`` under the graph."""
     line_height = 18.0
     x0, y0, width, height = (float(v) for v in root.get("viewBox", "0 0 0 0").split())
     extra = line_height * len(lines) + 12
+    # Widen (to the right only, so the graph stays put) when a line would be cut off;
+    # about 0.58 em per character of Helvetica.
+    width = max(width, *(16 + 0.58 * (13 if n == 0 else 11) * characters
+                         for n, characters in enumerate(room)))
     root.set("viewBox", f"{x0:.2f} {y0:.2f} {width:.2f} {height + extra:.2f}")
+    root.set("width", f"{width:.0f}pt")
     root.set("height", f"{height + extra:.0f}pt")
     background = ET.SubElement(root, f"{{{SVG_NS}}}rect")
     background.attrib.update(x=f"{x0:.2f}", y=f"{height:.2f}", width=f"{width:.2f}",

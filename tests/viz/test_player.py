@@ -130,9 +130,19 @@ def geometry(svg: str) -> list[tuple]:
             for e in ET.fromstring(svg).iter()]
 
 
-def test_every_frame_has_the_same_layout_only_text_and_classes_change():
-    root = random_graph(4)
-    player = step_through(root)
+def narrow_graph() -> Value:
+    """A graph narrower than its captions: the caption sets the picture's width."""
+    a = Value(2.0, label="a")
+    y = a * a
+    y.label = "y"
+    return y
+
+
+@pytest.mark.parametrize("build", [lambda: step_through(random_graph(4)),
+                                   lambda: step_through(random_graph(5)),
+                                   lambda: step_through(narrow_graph(), rankdir="TB")])
+def test_every_frame_has_the_same_layout_only_text_and_classes_change(build):
+    player = build()
     frames = [player.frame_svg(k) for k in range(len(player) + 1)]
     assert all(geometry(frame) == geometry(frames[0]) for frame in frames)
     # the picture does change: texts and classes differ between first and last frame
@@ -295,3 +305,13 @@ def test_a_tensor_graph_steps_too():
     assert player.caption(4)[0].startswith("dy/dw = [[")
     with pytest.raises(ValueError, match="reduce it first"):
         step_through(x @ w)
+
+
+def test_a_lone_value_has_no_steps_and_one_frame_with_its_whole_caption():
+    player = step_through(Value(1.5, label="only"))
+    assert len(player) == 0
+    svg = ET.fromstring(player.frame_svg(0))
+    assert shown_texts(player.frame_svg(0)) == {"n0-grad": "grad 1.0000"}
+    longest = max(len(line) for line in player.caption(0))
+    # the caption is much wider than one box: the picture grows so that it is not cut off
+    assert float(svg.get("viewBox").split()[2]) > 6 * longest
