@@ -51,8 +51,11 @@ class GraphDrawing(graphviz.Digraph):
     text tree, shown when there is no renderer).
     """
 
-    node_ids: dict = {}
-    text: str = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # per drawing: a dict in the class body would be one dict shared by all drawings
+        self.node_ids: dict = {}
+        self.text: str = ""
 
     def _repr_mimebundle_(self, include: Iterable[str] | None = None,
                           exclude: Iterable[str] | None = None, **_: Any) -> dict:

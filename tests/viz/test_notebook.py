@@ -74,3 +74,13 @@ def test_long_dot_source_is_shortened_in_text(monkeypatch):
         y = y * 2.0
     text = viz.draw_graph(y)._repr_mimebundle_()["text/plain"]
     assert "more characters in .source" in text and len(text) < 12_000
+
+
+def test_each_drawing_has_its_own_node_ids_and_text():
+    from viz.notebook import GraphDrawing
+
+    first = GraphDrawing()
+    first.node_ids["a"] = "n0"
+    first.text = "a"
+    second = GraphDrawing()
+    assert second.node_ids == {} and second.text == ""
