@@ -92,20 +92,20 @@ def xavier_uniform(shape: Shape, rng=None) -> np.ndarray:
     """
     fan_in, fan_out = fans(shape)
     a = math.sqrt(6.0 / (fan_in + fan_out))
-    return generator(rng).uniform(-a, a, size=tuple(shape))
+    return generator(rng).uniform(-a, a, size=_check_shape(shape))
 
 
 def xavier_normal(shape: Shape, rng=None) -> np.ndarray:
     """Glorot/Xavier normal: N(0, σ²) with σ = sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = fans(shape)
-    return generator(rng).normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), size=tuple(shape))
+    return generator(rng).normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), size=_check_shape(shape))
 
 
 def he_uniform(shape: Shape, rng=None) -> np.ndarray:
     """He/Kaiming uniform: U(-a, a) with a = sqrt(6 / fan_in) (variance 2 / fan_in)."""
     fan_in, _ = fans(shape)
     a = math.sqrt(6.0 / fan_in)
-    return generator(rng).uniform(-a, a, size=tuple(shape))
+    return generator(rng).uniform(-a, a, size=_check_shape(shape))
 
 
 def he_normal(shape: Shape, rng=None) -> np.ndarray:
@@ -115,7 +115,7 @@ def he_normal(shape: Shape, rng=None) -> np.ndarray:
     (Not 2 / sqrt(fan_in), as seed file 000 has it.)
     """
     fan_in, _ = fans(shape)
-    return generator(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=tuple(shape))
+    return generator(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=_check_shape(shape))
 
 
 # PyTorch's names for the same functions.

@@ -48,6 +48,7 @@ def default_directory() -> Path:
 
 
 def md5(path: Path) -> str:
+    """The file's MD5 as hex, read in 1 MiB blocks (the training images are 9.9 MB)."""
     digest = hashlib.md5()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -72,6 +73,9 @@ def read_idx(path: str | Path) -> np.ndarray:
         raise MNISTError(f"{path} is not an IDX file (bad magic number {raw[:4].hex()})")
     ndim = raw[3]
     header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise MNISTError(f"{path}: the header announces {ndim} dimensions but the file ends "
+                         f"after {len(raw)} bytes; it is truncated or damaged")
     shape = struct.unpack(f">{ndim}I", raw[4:header])
     dtype = np.dtype(_IDX_TYPES[raw[2]])
     expected = int(np.prod(shape)) * dtype.itemsize

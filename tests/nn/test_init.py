@@ -52,5 +52,6 @@ def test_bad_names_and_shapes_are_explained():
         init.get("he")
     with pytest.raises(ValueError, match=r"\(3, 0\)"):
         init.zeros((3, 0))
+    assert init.he_normal(5, rng=0).shape == (5,)      # an int is a 1-D shape, as for zeros
     with pytest.raises(ValueError, match="low < high"):
         init.uniform((2,), low=1, high=0)

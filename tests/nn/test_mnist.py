@@ -87,6 +87,9 @@ def test_read_idx_rejects_truncated_and_foreign_files(tmp_path):
     short.write_bytes(gzip.compress(header + bytes(5)))
     with pytest.raises(MNISTError, match="truncated"):
         read_idx(short)
+    short.write_bytes(gzip.compress(header[:6]))           # cut inside the header
+    with pytest.raises(MNISTError, match="2 dimensions.*truncated"):
+        read_idx(short)
     foreign = tmp_path / "foreign.gz"
     foreign.write_bytes(gzip.compress(b"PK\x03\x04hello"))
     with pytest.raises(MNISTError, match="not an IDX file"):
