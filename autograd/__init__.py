@@ -8,7 +8,8 @@
 Public names: ``Value``, ``grad``, ``hessian``, ``gradcheck``, ``no_grad``,
 ``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``;
 for arrays ``Tensor`` with ``matmul``, ``concatenate``, ``stack``, ``where``, ``maximum``,
-``minimum``, ``softmax``, ``log_softmax``, ``conv2d``, ``max_pool2d``, ``avg_pool2d``;
+``minimum``, ``softmax``, ``log_softmax``, ``cross_entropy``, ``conv2d``, ``max_pool2d``,
+``avg_pool2d``;
 watching backprop: ``backward_steps``, ``explain``, and forward mode's ``derivative``.
 """
 
@@ -24,6 +25,7 @@ from .state import enable_grad, is_grad_enabled, no_grad, scope
 from .tensor import (
     Tensor,
     concatenate,
+    cross_entropy,
     log_softmax,
     matmul,
     maximum,
@@ -39,7 +41,7 @@ __version__ = "0.1.0"
 __all__ = [
     "RULES", "GradcheckError", "Rule", "Value", "dot", "enable_grad", "grad", "gradcheck",
     "hessian", "is_grad_enabled", "no_grad", "scope", "sum_values", "topological_order",
-    "Tensor", "avg_pool2d", "concatenate", "conv2d", "log_softmax", "matmul", "max_pool2d",
-    "maximum", "minimum", "softmax", "stack", "where",
+    "Tensor", "avg_pool2d", "concatenate", "conv2d", "cross_entropy", "log_softmax", "matmul",
+    "max_pool2d", "maximum", "minimum", "softmax", "stack", "where",
     "Dual", "Explanation", "Step", "backward_steps", "derivative", "explain",
 ]

@@ -74,6 +74,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    """e**x / Σ e**x along ``axis``, shifted by the maximum so exp never overflows."""
+    e = np.exp(x - np.maximum.reduce(x, axis, keepdims=True))
+    return e / np.add.reduce(e, axis, keepdims=True)
+
+
 def relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0)
 

@@ -575,6 +575,30 @@ def minimum(a: Any, b: Any) -> Tensor:
     return Tensor._record(trules.MINIMUM, _pair(a, b, "minimum"))
 
 
+def cross_entropy(logits: Tensor, targets: Any) -> Tensor:
+    """Mean softmax cross-entropy of (N, C) scores against N class labels, as one node.
+
+    CE = -(1/N) Σ_n log softmax(z_n)[y_n], and its gradient is the classic
+    d CE / d z = (softmax(z) - onehot(y)) / N. The same value as
+    ``-logits.log_softmax(axis=1)[np.arange(N), targets].mean()`` in one step instead
+    of four (stable at any logits).
+
+    >>> round(cross_entropy(Tensor([[2.0, 0.0, 0.0]]), [0]).item(), 4)
+    0.2395
+    """
+    logits = _tensor(logits, "cross_entropy")
+    labels = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy needs logits of shape (N, C), got {logits.shape}")
+    if labels.dtype.kind not in "iu" or labels.shape != logits.shape[:1]:
+        raise ValueError(f"cross_entropy needs N = {logits.shape[0]} integer class labels, "
+                         f"got {labels.dtype} labels of shape {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
+        raise ValueError(f"cross_entropy: labels must be in 0..{logits.shape[1] - 1}, got "
+                         f"{labels.min()}..{labels.max()}")
+    return Tensor._record(trules.CROSS_ENTROPY, (logits,), {"targets": labels})
+
+
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """Stable softmax along ``axis``; see ``Tensor.softmax``."""
     return _tensor(x, "softmax").softmax(axis)
@@ -736,5 +760,5 @@ TENSOR_OPS = SimpleNamespace(
     sum=lambda x, axis=None, keepdims=False: x.sum(axis, keepdims),
     sum_to=_sum_to, broadcast_to=lambda x, shape: x.broadcast_to(shape),
     reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),
-    scatter=_scatter, constant=_plain,
+    scatter=_scatter, constant=_plain, softmax=lambda x, axis: x.softmax(axis),
 )

@@ -226,8 +226,7 @@ CLIP = define(
 # --- softmax ------------------------------------------------------------------------------
 def _softmax_forward(ops, x, axis):
     # Subtracting the maximum changes nothing mathematically and keeps exp <= 1: no overflow.
-    e = np.exp(x - np.maximum.reduce(x, axis, keepdims=True))
-    return e / np.add.reduce(e, axis, keepdims=True)
+    return ops.softmax(x, axis)
 
 
 def _log_softmax_forward(ops, x, axis):
@@ -252,3 +251,23 @@ SOFTMAX = define("softmax", _softmax_forward, None,
 LOG_SOFTMAX = define("log_softmax", _log_softmax_forward, None,
                      ("d log_softmax_i/dx_j = δij - softmax_j",),
                      describe=lambda axis: f"log_softmax(axis={axis})", vjp=_log_softmax_vjp)
+
+
+# --- softmax cross-entropy, fused ---------------------------------------------------------
+def _cross_entropy_forward(ops, logits, targets):
+    picked = _log_softmax_forward(ops, logits, 1)[np.arange(len(targets)), targets]
+    return -np.add.reduce(picked) / len(targets)
+
+
+def _cross_entropy_vjp(ops, upstream, out, logits, needs=(True,), targets=None):
+    # The classic result: d CE / d z = (softmax(z) - onehot(y)) / N
+    n = len(targets)
+    onehot = np.zeros(logits.shape, dtype=ops.constant(logits).dtype)
+    onehot[np.arange(n), targets] = 1
+    return ((ops.softmax(logits, 1) - onehot) * (upstream / n),)
+
+
+CROSS_ENTROPY = define(
+    "cross_entropy", _cross_entropy_forward, None,
+    ("d CE/dz = (softmax(z) - onehot(y)) / N",),
+    describe=lambda targets: "cross_entropy", vjp=_cross_entropy_vjp)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, concatenate, conv2d, max_pool2d, where
+from autograd import Tensor, Value, concatenate, conv2d, cross_entropy, max_pool2d, where
 
 
 @pytest.mark.parametrize("data, message", [
@@ -97,3 +97,11 @@ def test_conv_and_pool_check_their_shapes():
         conv2d(images, Tensor(np.ones((4, 3, 3, 3))), stride=0)
     with pytest.raises(ValueError, match="larger than"):
         max_pool2d(images, 7)
+
+
+@pytest.mark.parametrize("targets, message", [
+    ([0.0, 1.0], "integer class labels"), ([0], "N = 2"), ([0, 3], r"0\.\.2, got 0\.\.3"),
+])
+def test_cross_entropy_checks_its_labels(targets, message):
+    with pytest.raises(ValueError, match=message):
+        cross_entropy(Tensor(np.zeros((2, 3))), targets)

@@ -14,6 +14,8 @@ from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 from autograd import (
     Tensor,
     concatenate,
+    cross_entropy,
+    grad,
     gradcheck,
     log_softmax,
     maximum,
@@ -293,3 +295,25 @@ def test_mlp_with_cross_entropy():
 
     assert gradcheck(loss, [rng.standard_normal((5, 4)), rng.standard_normal(4),
                             rng.standard_normal((4, 3)), rng.standard_normal(3)])
+
+
+@FEW
+@given(n=st.integers(1, 5), classes=st.integers(2, 5), seed=seeds)
+def test_fused_cross_entropy_matches_the_four_step_form_and_differences(n, classes, seed):
+    rng = np.random.default_rng(seed)
+    logits = rng.standard_normal((n, classes)) * 3
+    targets = rng.integers(0, classes, n)
+    fused = cross_entropy(Tensor(logits), targets)
+    by_steps = -Tensor(logits).log_softmax(axis=1)[np.arange(n), targets].mean()
+    assert np.isclose(fused.item(), by_steps.item())
+    assert gradcheck(lambda z: cross_entropy(z, targets), [logits])
+    assert gradcheck(lambda z: grad(cross_entropy(z, targets), [z], create_graph=True)[0],
+                     [logits])
+
+
+def test_cross_entropy_is_stable_and_keeps_float32():
+    logits = Tensor(np.array([[1000.0, -1000.0], [0.0, 1000.0]], np.float32), requires_grad=True)
+    loss = cross_entropy(logits, [0, 0])
+    loss.backward()
+    assert loss.dtype == np.float32 and logits.grad.dtype == np.float32
+    assert np.isclose(loss.item(), 500.0) and np.all(np.isfinite(logits.grad))
