@@ -20,8 +20,8 @@ from .forward_mode import Dual, derivative
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
 from .rules import RULES, Rule
-from .stepping import Step, backward_steps
 from .state import enable_grad, is_grad_enabled, no_grad, scope
+from .stepping import Step, backward_steps
 from .tensor import (
     Tensor,
     concatenate,
