@@ -15,46 +15,17 @@ import os
 # One BLAS thread: on a busy machine extra threads wait for each other.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
 import numpy as np  # noqa: E402
+from mnist_run import load_scaled, parse_args, train_and_report  # noqa: E402  (puts the repo on sys.path)
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from nn import (  # noqa: E402
-    Adam,
-    Conv2d,
-    CosineDecay,
-    Flatten,
-    Linear,
-    MaxPool2d,
-    ReLU,
-    Sequential,
-    cross_entropy,
-    evaluate,
-    fit,
-    load_mnist,
-    manual_seed,
-)
+from nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, manual_seed  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--data", default=str(ROOT / ".." / "shared" / "data" / "mnist"))
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-
-    (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
-    # (N, 28, 28) bytes -> (N, 1, 28, 28) floats in 0..1: one grey channel
-    X_train = (x_train[:, None] / 255.0).astype(np.float32)
-    X_test = (x_test[:, None] / 255.0).astype(np.float32)
+    args = parse_args(__doc__.splitlines()[0], epochs=3, batch_size=64)
+    (x_train, y_train), (x_test, y_test) = load_scaled(args.data)
+    # (N, 28, 28) -> (N, 1, 28, 28): one grey channel
+    X_train, X_test = x_train[:, None], x_test[:, None]
 
     manual_seed(args.seed)
     f32 = np.float32
@@ -66,22 +37,7 @@ def main() -> None:
     )
     print(model)
     print("parameters:", sum(p.data.size for p in model.parameters()))
-    steps = args.epochs * math.ceil(len(X_train) / args.batch_size)
-    optimizer = Adam(model.parameters(), lr=CosineDecay(2e-3, total_steps=steps))
-
-    test = {"accuracy": 0.0}
-    for epoch in range(1, args.epochs + 1):
-        start = time.perf_counter()
-        history = fit(model, X_train, y_train, loss=cross_entropy, optimizer=optimizer,
-                      epochs=1, batch_size=args.batch_size, progress=False, seed=args.seed + epoch)
-        seconds = time.perf_counter() - start
-        test = evaluate(model, X_test, y_test, loss=cross_entropy)
-        print(f"epoch {epoch}: train loss {history['loss'][-1]:.4f}  "
-              f"test loss {test['loss']:.4f}  test accuracy {100 * test['accuracy']:.2f}%  "
-              f"time {seconds:.1f} s/epoch", flush=True)
-    verdict = "reached" if test["accuracy"] >= 0.985 else "MISSED"
-    print(f"final test accuracy {100 * test['accuracy']:.2f}% after {args.epochs} epochs "
-          f"({verdict} the 98.5% target)")
+    train_and_report(model, (X_train, y_train), (X_test, y_test), args, lr=2e-3, target=0.985)
 
 
 if __name__ == "__main__":

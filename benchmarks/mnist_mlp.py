@@ -16,43 +16,17 @@ import os
 # Set OPENBLAS_NUM_THREADS yourself to try otherwise.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
 import numpy as np  # noqa: E402
+from mnist_run import load_scaled, parse_args, train_and_report  # noqa: E402  (puts the repo on sys.path)
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from nn import (  # noqa: E402
-    Adam,
-    CosineDecay,
-    Linear,
-    ReLU,
-    Sequential,
-    cross_entropy,
-    evaluate,
-    fit,
-    load_mnist,
-    manual_seed,
-)
+from nn import Linear, ReLU, Sequential, manual_seed  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--data", default=str(ROOT / ".." / "shared" / "data" / "mnist"))
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-
-    (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
-    # pixels 0..255 -> 0..1, each image a row of 784
-    X_train = (x_train.reshape(len(x_train), -1) / 255.0).astype(np.float32)
-    X_test = (x_test.reshape(len(x_test), -1) / 255.0).astype(np.float32)
+    args = parse_args(__doc__.splitlines()[0], epochs=5, batch_size=128)
+    (x_train, y_train), (x_test, y_test) = load_scaled(args.data)
+    # each 28 x 28 image a row of 784
+    X_train, X_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
 
     manual_seed(args.seed)
     f32 = np.float32
@@ -63,22 +37,7 @@ def main() -> None:
     )
     print(model)
     print("weight shapes:", [tuple(p.shape) for p in model.parameters()])
-    steps = args.epochs * math.ceil(len(X_train) / args.batch_size)
-    optimizer = Adam(model.parameters(), lr=CosineDecay(1e-3, total_steps=steps))
-
-    test = {"accuracy": 0.0}
-    for epoch in range(1, args.epochs + 1):
-        start = time.perf_counter()
-        history = fit(model, X_train, y_train, loss=cross_entropy, optimizer=optimizer,
-                      epochs=1, batch_size=args.batch_size, progress=False, seed=args.seed + epoch)
-        seconds = time.perf_counter() - start
-        test = evaluate(model, X_test, y_test, loss=cross_entropy)
-        print(f"epoch {epoch}: train loss {history['loss'][-1]:.4f}  "
-              f"test loss {test['loss']:.4f}  test accuracy {100 * test['accuracy']:.2f}%  "
-              f"time {seconds:.1f} s/epoch", flush=True)
-    verdict = "reached" if test["accuracy"] >= 0.975 else "MISSED"
-    print(f"final test accuracy {100 * test['accuracy']:.2f}% after {args.epochs} epochs "
-          f"({verdict} the 97.5% target)")
+    train_and_report(model, (X_train, y_train), (X_test, y_test), args, lr=1e-3, target=0.975)
 
 
 if __name__ == "__main__":
