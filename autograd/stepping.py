@@ -60,6 +60,8 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
     ``.grad`` equals what ``root.backward(seed)`` would have left. The root's own
     gradient is set before the first step.
     """
+    if hasattr(root, "_seed"):  # a Tensor: the seed takes the output's shape
+        seed = root._seed(False) * seed
     recorded: list[tuple] = []
     totals = graph.propagate(
         root, seed, on_edge=lambda *edge: recorded.append(edge))
@@ -68,7 +70,8 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
     for number, (node, index, upstream, contribution, before) in enumerate(recorded):
         parent = node.parents[index]
         after = contribution if before is None else before + contribution
-        parent.grad = start[parent] + after
+        parent.grad = start[parent]  # then add this pass's total so far, as backward() adds
+        parent._accumulate(after)
         yield Step(number, root, node, parent, index, upstream, local_derivative(node, index),
                    contribution, before, after, formula_with_number(node, index))
 

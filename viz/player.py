@@ -48,20 +48,17 @@ class Player:
                  max_nodes: int | None = DEFAULT_MAX_NODES) -> None:
         self.root = root
         self.precision = precision
-        self.seed: Any = 1.0
+        self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
         if labels.is_array_node(root):
             if root.data.size != 1:
                 raise ValueError(f"step_through needs an output holding one number, got a "
                                  f"Tensor of shape {root.data.shape}; reduce it first, "
                                  f"e.g. step_through(y.sum())")
-            self.seed = np.ones_like(root.data)  # backward() starts Tensors the same way
+            self.seed = np.ones_like(root.data)
         nodes = graph_nodes([root])
         before = [(node, node.grad) for node in nodes]
         try:
-            for node in nodes:  # backward_steps adds to .grad; a Tensor's starts as None
-                if node.grad is None:
-                    node.grad = np.zeros_like(node.data, dtype=float)
-            self.steps = list(backward_steps(root, self.seed))
+            self.steps = list(backward_steps(root))
         finally:  # stepping fills .grad as backward() would; a viewer should not
             for node, grad in before:
                 node.grad = grad

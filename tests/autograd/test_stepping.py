@@ -121,3 +121,18 @@ def test_derivative_of_closed_forms():
         math.exp(0.7) * (math.sin(0.7) + math.cos(0.7)))
     with pytest.raises(TypeError, match="forward mode works on numbers"):
         derivative(lambda x: x + "a", 1.0)
+
+
+def test_steps_on_a_fresh_tensor_graph_end_where_backward_does():
+    import numpy as np
+
+    from autograd import Tensor
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    w = Tensor(np.array([0.5, -3.0]), requires_grad=True)
+    steps = list(backward_steps((x * w).tanh().sum()))
+    twin_x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    twin_w = Tensor(np.array([0.5, -3.0]), requires_grad=True)
+    (twin_x * twin_w).tanh().sum().backward()
+    assert len(steps) == 4  # sum <- tanh <- * <- (x, w)
+    assert np.array_equal(x.grad, twin_x.grad) and np.array_equal(w.grad, twin_w.grad)
