@@ -61,7 +61,7 @@ class Explanation:
     per_node: list[str] = field(default_factory=list)
 
     def _d(self, top: Any, bottom: Any) -> str:
-        return f"d{self.names[top]}/d{self.names[bottom]}"
+        return f"d{_symbol(self.names[top])}/d{_symbol(self.names[bottom])}"
 
     def lines(self) -> list[str]:
         head = f"{self._d(self.root, self.wrt)} = "
@@ -91,6 +91,11 @@ class Explanation:
             for f in rows.values():
                 text += f"| {self._d(f.node, f.parent)} | `{f.formula}` | {_num(f.local)} |\n"
         return text
+
+
+def _symbol(name: str) -> str:
+    """A label that is not a plain name goes in brackets: ``d(x1*w1)/dw1``."""
+    return name if name.isidentifier() else f"({name})"
 
 
 def _signed(x: float) -> str:
@@ -172,7 +177,8 @@ def _per_node_lines(order: list, wrt: Any, count: dict, names: dict) -> list[str
     for node in reversed(order):
         if node is root or node not in count:
             continue
-        terms = " + ".join(f"d{names[root]}/d{names[c]} · d{names[c]}/d{names[node]}"
+        top, this = _symbol(names[root]), _symbol(names[node])
+        terms = " + ".join(f"d{top}/d{_symbol(names[c])} · d{_symbol(names[c])}/d{this}"
                            for c, _ in consumers.get(node, []))
-        lines.append(f"  d{names[root]}/d{names[node]} = {terms} = {_num(adjoint[node])}")
+        lines.append(f"  d{top}/d{this} = {terms} = {_num(adjoint[node])}")
     return lines
