@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from autograd import Value
+from autograd import Value, topological_order
+from viz.cli import build_neuron
 
 
 @pytest.fixture(autouse=True)
@@ -22,20 +23,10 @@ def no_system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_neuron() -> tuple[Value, dict[str, Value]]:
-    """o = tanh(x1·w1 + x2·w2 + b), micrograd's example neuron (x2 = 0, so dw2 = 0)."""
-    x1, x2 = Value(2.0, label="x1", role="input"), Value(0.0, label="x2", role="input")
-    w1 = Value(-3.0, label="w1", role="parameter")
-    w2 = Value(1.0, label="w2", role="parameter")
-    b = Value(6.8813735870195432, label="b", role="parameter")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    n = x1w1 + x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n, "o": o}
+    """The command line demo's neuron, o = tanh(x1·w1 + x2·w2 + b) (x2 = 0, so dw2 = 0),
+    with its nodes by label."""
+    o = build_neuron()
+    return o, {node.label: node for node in topological_order(o)}
 
 
 @pytest.fixture
