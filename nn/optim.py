@@ -19,7 +19,7 @@ is its own array; every update rule is written once, on arrays.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -301,12 +301,9 @@ def l2_penalty(params: Iterable[Any], strength: float) -> Any:
     >>> l2_penalty([Value(1.0), Value(-2.0)], 0.1).data
     0.5
     """
-    values, tensors = _split(params, "l2_penalty")
-    terms = []
-    if values:
-        terms.append(dot(values, values))  # Σ w·w as one node
-    terms += [(t * t).sum() for t in tensors]
-    return _total(terms) * _non_negative("strength", strength)
+    return _penalty(params, strength, "l2_penalty",
+                    lambda values: dot(values, values),  # Σ w·w as one node
+                    lambda t: (t * t).sum())
 
 
 def l1_penalty(params: Iterable[Any], strength: float) -> Any:
@@ -316,25 +313,28 @@ def l1_penalty(params: Iterable[Any], strength: float) -> Any:
     >>> l1_penalty([Value(1.0), Value(-2.0)], 0.1).data
     0.30000000000000004
     """
-    values, tensors = _split(params, "l1_penalty")
-    terms = []
-    if values:
-        terms.append(sum_values(abs(v) for v in values))
-    terms += [t.abs().sum() for t in tensors]
-    return _total(terms) * _non_negative("strength", strength)
+    return _penalty(params, strength, "l1_penalty",
+                    lambda values: sum_values(abs(v) for v in values),
+                    lambda t: t.abs().sum())
 
 
-def _split(params: Iterable[Any], who: str) -> tuple[list, list]:
+def _penalty(params: Iterable[Any], strength: float, who: str,
+             values_term: Callable[[list[Value]], Value], tensor_term: Callable[[Any], Any]
+             ) -> Any:
+    """strength · (one term for all Value parameters, or the sum of one per Tensor)."""
+    strength = _non_negative("strength", strength)
     params = _check_params(params, who)
     values = [p for p in params if isinstance(p, Value)]
-    return values, [p for p in params if not isinstance(p, Value)]
-
-
-def _total(terms: list) -> Any:
+    tensors = [p for p in params if not isinstance(p, Value)]
+    if values and tensors:  # a Value loss and a Tensor loss cannot be added
+        raise TypeError(f"{who} got {len(values)} Value and {len(tensors)} Tensor parameters; "
+                        f"a penalty is added to one loss, so pass the parameters of one "
+                        f"engine (model.parameters())")
+    terms = [values_term(values)] if values else [tensor_term(t) for t in tensors]
     total = terms[0]
     for term in terms[1:]:
         total = total + term
-    return total
+    return total * strength
 
 
 def clip_grad_norm(params: Iterable[Any], max_norm: float) -> float:

@@ -157,3 +157,14 @@ def test_penalties_and_their_gradients():
     l1_penalty([t], 0.5).backward()
     assert t.grad.tolist() == pytest.approx([0.5, -0.5])
     assert math.isclose(l2_penalty([t], 0.5).item(), 5.0)
+
+
+def test_penalty_strength_and_parameter_kinds_are_checked():
+    with pytest.raises(ValueError, match="strength must be a number >= 0, got -1"):
+        l2_penalty(values(1.0), -1)
+    a = Value(2.0, role="parameter")
+    t = Tensor(np.array([1.0, -3.0]), requires_grad=True, role="parameter")
+    with pytest.raises(TypeError, match="1 Value and 1 Tensor parameters"):
+        l1_penalty([a, t], 0.5)
+    u = Tensor(np.array([[2.0]]), requires_grad=True, role="parameter")
+    assert float(l1_penalty([t, u], 0.5).data) == pytest.approx(0.5 * (1 + 3 + 2))
