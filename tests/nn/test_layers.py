@@ -55,8 +55,12 @@ def test_layer_gradients_match_central_differences():
     manual_seed(0)
     x = RNG.normal(size=(3, 4))
     layer = Linear(4, 2)
-    assert gradcheck(lambda x, w, b: ((x @ w + b).tanh() ** 2).sum(),
-                     [x, layer.weight.data, layer.bias.data])
+
+    def through_linear(x, w, b):  # the layer's own forward, with gradcheck's leaves in it
+        layer.weight, layer.bias = w, b
+        return (layer(x).tanh() ** 2).sum()
+
+    assert gradcheck(through_linear, [x, layer.weight.data.copy(), layer.bias.data.copy()])
     conv = Conv2d(2, 3, 3, padding=1)
     img = RNG.normal(size=(2, 2, 5, 5))
 
@@ -90,6 +94,13 @@ def test_dropout_is_inverted_in_training_and_identity_in_eval():
     assert out.mean() == pytest.approx(1.0, abs=0.02)          # expectation unchanged
     drop.eval()
     assert drop(Tensor(x)).data.tolist() == x.tolist()
+    drop.train()
+
+    def through_dropout(x):
+        manual_seed(1)  # the same mask at every point gradcheck evaluates
+        return (drop(x) ** 2).sum()
+
+    assert gradcheck(through_dropout, [RNG.normal(size=(3, 4))])
     with pytest.raises(ValueError, match=r"\[0, 1\)"):
         Dropout(1.0)
 
