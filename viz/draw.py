@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from autograd import RULES, topological_order
+from autograd.stepping import local_derivative
 
 from . import labels, style
 from .notebook import GraphDrawing
@@ -168,7 +169,7 @@ class Painter:
         if rule is not None:
             attrs["tooltip"] = rule.formula(index, len(node.parents))
         if self.show_edge_grads:
-            local = _local_number(node, index)
+            local = _scalar(local_derivative(node, index))  # numbers only: Values
             if local is not None:
                 attrs["label"] = labels.edge_label(local, _scalar(self.grad_of(node)),
                                                    self.precision, self.stable)
@@ -177,14 +178,6 @@ class Painter:
         if (node, index) in self.highlight_edges:
             attrs.update(color=style.HIGHLIGHT_COLOR, penwidth="3")
         drawing.edge(parent_id, node_id + "op", **attrs)
-
-
-def _local_number(node: Any, index: int) -> float | None:
-    """d node / d parent_index as a number, when the node stores one (Values do)."""
-    local_grads = getattr(node, "local_grads", None)
-    if not local_grads or index >= len(local_grads):
-        return None
-    return _scalar(local_grads[index])
 
 
 def _scalar(x: Any) -> float | None:
