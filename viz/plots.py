@@ -173,13 +173,17 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolutio
     """
     xx, yy, classes = decision_grid(model, X, resolution, padding, threshold)
     fig, ax = _axes(ax, figsize=(5, 4.5))
-    ax.contourf(xx, yy, classes, alpha=0.3, cmap="coolwarm",
-                levels=np.arange(classes.max() + 2) - 0.5)
     labels = np.asarray(y)
     if labels.ndim == 2:
         labels = labels.argmax(axis=1)
+    # One colour scale for regions and points, over every class either of them has: a
+    # model that never predicts some class must not shift the colours of the others.
+    n_classes = int(max(classes.max(), labels.max())) + 1
+    ax.contourf(xx, yy, classes, alpha=0.3, cmap="coolwarm",
+                levels=np.arange(n_classes + 1) - 0.5)
     X = np.asarray(X, dtype=float)
-    ax.scatter(X[:, 0], X[:, 1], c=labels, cmap="coolwarm", edgecolors="k", s=20)
+    ax.scatter(X[:, 0], X[:, 1], c=labels, cmap="coolwarm", edgecolors="k", s=20,
+               vmin=-0.5, vmax=n_classes - 0.5)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     return fig

@@ -70,6 +70,10 @@ def test_decision_boundary_of_a_perceptron_for_and():
     assert len(fig.axes[0].collections) >= 2
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         plots.decision_grid(p, np.ones((3, 3)))
+    # a model that predicts class 0 everywhere: regions and points still share one scale
+    fig = plots.plot_decision_boundary(Perceptron(2), X, y, resolution=5)
+    regions, points = fig.axes[0].collections[0], fig.axes[0].collections[-1]
+    assert (regions.norm.vmin, regions.norm.vmax) == (points.norm.vmin, points.norm.vmax)
 
 
 def test_plot_schedule_draws_its_rates():
