@@ -301,6 +301,14 @@ class StratifiedKFold(KFold):
             yield np.setdiff1d(everything, fold_index), fold_index
 
 
+def check_batch_size(batch_size: Any) -> int:
+    """``batch_size`` as an int, or a ValueError naming it (0, 1.5, True are refused)."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    return int(batch_size)
+
+
 def batches(*arrays: Any, batch_size: int = 32, shuffle: bool = True,
             seed: int | np.random.Generator | None = None,
             drop_last: bool = False) -> Iterator[tuple]:
@@ -310,9 +318,7 @@ def batches(*arrays: Any, batch_size: int = 32, shuffle: bool = True,
     [[0, 1], [2, 3], [4]]
     """
     n = _length(arrays)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    batch_size = check_batch_size(batch_size)
     order = generator(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     for start in range(0, stop, batch_size):

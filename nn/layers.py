@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, Value
 
 from . import init as initialisers
 from .module import Module
@@ -41,6 +41,11 @@ def as_tensor(x: Any, dtype: Any = None) -> Tensor:
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
     return Tensor(array, role="input")
+
+
+def _as_node(x: Any) -> Value | Tensor:
+    """A Value or Tensor as is (activations work on both engines); data as a Tensor."""
+    return x if isinstance(x, Value) else as_tensor(x)
 
 
 def parameter(array: np.ndarray, label: str, dtype: Any = np.float64) -> Tensor:
@@ -89,8 +94,8 @@ class Linear(Module):
 class ReLU(Module):
     """max(x, 0) elementwise; slope 1 for x > 0, else 0."""
 
-    def forward(self, x: Any) -> Any:
-        return x.relu()
+    def forward(self, x: Any) -> Value | Tensor:
+        return _as_node(x).relu()
 
 
 class LeakyReLU(Module):
@@ -99,8 +104,8 @@ class LeakyReLU(Module):
     def __init__(self, slope: float = 0.01) -> None:
         self.slope = float(slope)
 
-    def forward(self, x: Any) -> Any:
-        return x.leaky_relu(self.slope)
+    def forward(self, x: Any) -> Value | Tensor:
+        return _as_node(x).leaky_relu(self.slope)
 
     def extra_repr(self) -> str:
         return f"slope={self.slope:g}"
@@ -109,15 +114,15 @@ class LeakyReLU(Module):
 class Sigmoid(Module):
     """σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ) <= 1/4, which is why deep sigmoid nets fade."""
 
-    def forward(self, x: Any) -> Any:
-        return x.sigmoid()
+    def forward(self, x: Any) -> Value | Tensor:
+        return _as_node(x).sigmoid()
 
 
 class Tanh(Module):
     """tanh(x), zero-centred; tanh' = 1 − tanh² <= 1."""
 
-    def forward(self, x: Any) -> Any:
-        return x.tanh()
+    def forward(self, x: Any) -> Value | Tensor:
+        return _as_node(x).tanh()
 
 
 class Softmax(Module):

@@ -31,6 +31,8 @@ def _is_tensor(x: Any) -> bool:
 
 
 def _target_array(target: Any) -> np.ndarray:
+    if target is None:  # np.asarray(None, dtype=float) is nan: a loss of nan, silently
+        raise TypeError("the targets are None; pass the true outputs (numbers or an array)")
     if isinstance(target, Value):
         return np.array(target.data)
     if _is_tensor(target):

@@ -91,6 +91,9 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "relu") -> None:
+        if not hasattr(nouts, "__iter__"):  # MLP(2, 1) for MLP(2, [1])
+            raise TypeError(f"MLP takes the layer sizes as a list, e.g. MLP({nin!r}, "
+                            f"[16, 1]); got nouts={nouts!r}")
         nouts = list(nouts)
         if not nouts:
             raise ValueError("MLP needs at least one layer size in nouts, e.g. [16, 1]")

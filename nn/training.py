@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, no_grad
+from autograd import Tensor, Value, no_grad
 
 from . import losses as loss_functions
-from .data import batches
+from .data import batches, check_batch_size
 from .metrics import METRICS, accuracy
 from .module import Module
 from .optim import Optimizer
@@ -157,8 +157,6 @@ def is_tensor_model(model: Any) -> bool:
 
 def _forward(model: Any, X: np.ndarray, tensor: bool) -> Any:
     if tensor:
-        from autograd import Tensor  # the Tensor engine is only needed for Tensor models
-
         return model(Tensor(X))
     return [model(row) for row in X.tolist()]
 
@@ -264,7 +262,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
     metric_fns = _resolve_metrics(metrics, loss_fn)
     tensor = is_tensor_model(model)
     rng = np.random.default_rng(seed) if seed is not None else None
-    n_batches = math.ceil(len(X) / batch_size) if isinstance(batch_size, int) else 0
+    n_batches = math.ceil(len(X) / check_batch_size(batch_size))
     history = History()
     callbacks = list(callbacks)
     for callback in callbacks:

@@ -124,6 +124,9 @@ def random_search(train: Trainer, space: dict[str, Any], X: Any, y: Any, n_iter:
     """
     if not isinstance(n_iter, int) or n_iter < 1:
         raise ValueError(f"n_iter must be a whole number >= 1, got {n_iter!r}")
+    if not space:
+        raise ValueError("space is empty; map each hyperparameter name to a list or a "
+                         "sampler, e.g. {'lr': log_uniform(1e-4, 1e-1), 'hidden': [4, 8]}")
     rng = np.random.default_rng(seed)
     settings = []
     for _ in range(n_iter):

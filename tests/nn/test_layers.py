@@ -169,3 +169,11 @@ def test_float32_layers_stay_float32():
     layer = Linear(3, 2, dtype=np.float32)
     out = layer(np.ones((2, 3), dtype=np.float32))
     assert out.dtype == np.float32
+
+
+def test_activation_layers_take_arrays_and_values():
+    from autograd import Value
+
+    assert ReLU()(np.array([1.0, -1.0])).data.tolist() == [1.0, 0.0]   # not AttributeError
+    assert Tanh()([0.0]).data.tolist() == [0.0]
+    assert Sigmoid()(Value(0.0)).data == 0.5                          # Values stay Values

@@ -160,6 +160,8 @@ def test_mismatched_sizes_and_bad_targets_are_explained():
         mse(Tensor(LOGITS), np.zeros((3, 2)))      # same size, transposed: not paired up
     column = Tensor(np.array([[1.0], [3.0]]))
     assert mse(column, [0.0, 1.0]).item() == pytest.approx(2.5)   # (N,) targets, (N, 1)
+    with pytest.raises(TypeError, match="targets are None"):
+        mse([Value(1.0)], None)                   # was a silent loss of nan
     with pytest.raises(ValueError, match="targets must be -1 or \\+1, got 0"):
         hinge([Value(1.0)], [0])
     with pytest.raises(ValueError, match="not a probability"):

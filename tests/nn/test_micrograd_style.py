@@ -91,3 +91,5 @@ def test_bad_widths_and_settings_are_named():
         Neuron(2, activation="swish")
     with pytest.raises(ValueError, match="at least one layer"):
         MLP(2, [])
+    with pytest.raises(TypeError, match=r"layer sizes as a list, e.g. MLP\(2, \[16, 1\]\)"):
+        MLP(2, 1)

@@ -164,6 +164,9 @@ def test_wrong_input_width_and_sample_counts_are_named():
     with pytest.raises(ValueError, match="X has 4 samples but y has 3"):
         fit(model, np.ones((4, 2)), np.ones(3), loss=mse,
             optimizer=SGD(model.parameters(), lr=0.1), progress=False)
+    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1, got 0"):
+        fit(model, np.ones((4, 2)), np.ones(4), loss=mse, batch_size=0,
+            optimizer=SGD(model.parameters(), lr=0.1), progress=False)
     with pytest.raises(ValueError, match="unknown loss 'mean_squared'"):
         fit(model, np.ones((4, 2)), np.ones(4), loss="mean_squared",
             optimizer=SGD(model.parameters(), lr=0.1))

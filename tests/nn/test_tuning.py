@@ -66,6 +66,8 @@ def test_random_search_samples_lists_and_distributions_reproducibly():
 def test_search_arguments_are_checked():
     with pytest.raises(ValueError, match="non-empty list"):
         grid_search(train, {"lr": []}, X, Y)
+    with pytest.raises(ValueError, match="space is empty"):
+        random_search(train, {}, X, Y)
     with pytest.raises(ValueError, match="space\\['lr'\\]"):
         random_search(train, {"lr": 0.1}, X, Y)
 
