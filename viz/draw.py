@@ -31,6 +31,7 @@ being processed and the edge from its i-th parent. Every frame then has the same
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -290,6 +291,14 @@ def draw_graph(root: Any, rankdir: str = "LR", show_data: bool = True, show_grad
                          f"got {collapse!r}")
     if not isinstance(precision, int) or precision < 0:
         raise ValueError(f"precision must be a whole number of decimals >= 0, got {precision!r}")
+    if grads is not None and not isinstance(grads, Mapping):
+        raise TypeError(f"grads must map nodes to gradients (a dict, as "
+                        f"autograd.graph.propagate returns), got {type(grads).__name__}")
+    if grad_scale is not None and (isinstance(grad_scale, bool)
+                                   or not isinstance(grad_scale, numbers.Real)
+                                   or not grad_scale > 0):
+        raise ValueError(f"grad_scale must be a number > 0 (the gradient drawn deepest red), "
+                         f"got {grad_scale!r}")
     order = graph_nodes(roots)
     grad_of = gradient_reader(roots, grads)
     drawing = new_drawing(rankdir)

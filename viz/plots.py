@@ -56,6 +56,8 @@ def activation_curve(name: str, x: Sequence[float] | np.ndarray
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     xs = np.asarray(x, dtype=float)
+    if xs.ndim != 1:
+        raise ValueError(f"activation_curve needs a 1-D list of points, got shape {xs.shape}")
     ys, dys = [], []
     for point in xs.tolist():
         leaf = Value(point)
@@ -155,6 +157,9 @@ def decision_grid(model: Any, X: Any, resolution: int = 200, padding: float = 0.
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"a decision boundary needs 2-D inputs (N, 2), got shape {X.shape}")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be a whole number of grid points >= 2 per side, "
+                         f"got {resolution!r}")
     low, high = X.min(axis=0) - padding, X.max(axis=0) + padding
     xx, yy = np.meshgrid(np.linspace(low[0], high[0], resolution),
                          np.linspace(low[1], high[1], resolution))

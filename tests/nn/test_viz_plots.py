@@ -32,6 +32,8 @@ def test_activation_derivatives_come_from_the_engine():
     assert dy.tolist() == [0.01, 1.0]
     with pytest.raises(ValueError, match="unknown activation 'swish'"):
         plots.activation_curve("swish", x)
+    with pytest.raises(ValueError, match=r"1-D list of points, got shape \(2, 2\)"):
+        plots.activation_curve("relu", np.ones((2, 2)))
 
 
 def test_plot_activations_draws_function_and_derivative_panels():
@@ -70,6 +72,8 @@ def test_decision_boundary_of_a_perceptron_for_and():
     assert len(fig.axes[0].collections) >= 2
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         plots.decision_grid(p, np.ones((3, 3)))
+    with pytest.raises(ValueError, match="resolution must be a whole number"):
+        plots.decision_grid(p, X, resolution=0)
     # a model that predicts class 0 everywhere: regions and points still share one scale
     fig = plots.plot_decision_boundary(Perceptron(2), X, y, resolution=5)
     regions, points = fig.axes[0].collections[0], fig.axes[0].collections[-1]

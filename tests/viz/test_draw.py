@@ -223,3 +223,11 @@ def test_stable_layout_keeps_every_node_in_place_while_gradients_arrive(neuron):
     loose = [node_boxes(render_source(draw_graph(o, **common, **frame).source, "svg"))
              for frame in frames[:2]]
     assert loose[0] != loose[1]
+
+
+def test_bad_grads_and_grad_scale_are_named(neuron):
+    o, _ = neuron
+    with pytest.raises(TypeError, match="grads must map nodes to gradients.*got list"):
+        draw_graph(o, grads=[1.0])
+    with pytest.raises(ValueError, match="grad_scale must be a number > 0.*got 'big'"):
+        draw_graph(o, color_by="grad", grad_scale="big")
