@@ -110,10 +110,12 @@ class Standardizer(_ColumnScaler):
 
     @property
     def mean(self) -> np.ndarray | None:
+        """Each column's training mean (None before ``fit``)."""
         return self.shift
 
     @property
     def std(self) -> np.ndarray | None:
+        """Each column's training standard deviation, 1 where it was 0."""
         return self.scale
 
 
@@ -129,10 +131,12 @@ class Normalizer(_ColumnScaler):
 
     @property
     def low(self) -> np.ndarray | None:
+        """Each column's training minimum (None before ``fit``)."""
         return self.shift
 
     @property
     def span(self) -> np.ndarray | None:
+        """Each column's training max − min, 1 where it was 0."""
         return self.scale
 
 
@@ -276,6 +280,7 @@ class StratifiedKFold(KFold):
     """
 
     def split(self, X: Any, y: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(train_index, validation_index) for each fold; ``y`` (labels or one-hot) needed."""
         if y is None:
             raise ValueError("StratifiedKFold.split needs the labels: split(X, y)")
         labels = np.asarray(y)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .seeding import generator
+from .seeding import RandomSource, generator
 
 Shape = Sequence[int]
 
@@ -51,7 +51,7 @@ def fans(shape: Shape) -> tuple[int, int]:
     return shape[1] * receptive, shape[0] * receptive
 
 
-def zeros(shape: Shape, rng=None) -> np.ndarray:
+def zeros(shape: Shape, rng: RandomSource = None) -> np.ndarray:
     """All zeros (the usual bias). Not for weights: equal weights get equal gradients,
     so every unit of a layer would stay a copy of the others.
 
@@ -61,12 +61,13 @@ def zeros(shape: Shape, rng=None) -> np.ndarray:
     return np.zeros(_check_shape(shape))
 
 
-def ones(shape: Shape, rng=None) -> np.ndarray:
+def ones(shape: Shape, rng: RandomSource = None) -> np.ndarray:
     """All ones (batch-normalisation scale)."""
     return np.ones(_check_shape(shape))
 
 
-def uniform(shape: Shape, low: float = -0.05, high: float = 0.05, rng=None) -> np.ndarray:
+def uniform(shape: Shape, low: float = -0.05, high: float = 0.05,
+            rng: RandomSource = None) -> np.ndarray:
     """U(low, high); the defaults are Keras's ``random_uniform`` (seed file 002).
 
     >>> bool(abs(uniform((100,), rng=0)).max() <= 0.05)
@@ -77,14 +78,15 @@ def uniform(shape: Shape, low: float = -0.05, high: float = 0.05, rng=None) -> n
     return generator(rng).uniform(low, high, size=_check_shape(shape))
 
 
-def normal(shape: Shape, mean: float = 0.0, std: float = 0.05, rng=None) -> np.ndarray:
+def normal(shape: Shape, mean: float = 0.0, std: float = 0.05,
+           rng: RandomSource = None) -> np.ndarray:
     """N(mean, std²); the defaults are Keras's ``random_normal``."""
     if std < 0:
         raise ValueError(f"normal needs std >= 0, got {std}")
     return generator(rng).normal(mean, std, size=_check_shape(shape))
 
 
-def xavier_uniform(shape: Shape, rng=None) -> np.ndarray:
+def xavier_uniform(shape: Shape, rng: RandomSource = None) -> np.ndarray:
     """Glorot/Xavier uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)).
 
     The variance of U(-a, a) is a²/3 = 2 / (fan_in + fan_out): the average of what the
@@ -95,20 +97,20 @@ def xavier_uniform(shape: Shape, rng=None) -> np.ndarray:
     return generator(rng).uniform(-a, a, size=_check_shape(shape))
 
 
-def xavier_normal(shape: Shape, rng=None) -> np.ndarray:
+def xavier_normal(shape: Shape, rng: RandomSource = None) -> np.ndarray:
     """Glorot/Xavier normal: N(0, σ²) with σ = sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = fans(shape)
     return generator(rng).normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), size=_check_shape(shape))
 
 
-def he_uniform(shape: Shape, rng=None) -> np.ndarray:
+def he_uniform(shape: Shape, rng: RandomSource = None) -> np.ndarray:
     """He/Kaiming uniform: U(-a, a) with a = sqrt(6 / fan_in) (variance 2 / fan_in)."""
     fan_in, _ = fans(shape)
     a = math.sqrt(6.0 / fan_in)
     return generator(rng).uniform(-a, a, size=_check_shape(shape))
 
 
-def he_normal(shape: Shape, rng=None) -> np.ndarray:
+def he_normal(shape: Shape, rng: RandomSource = None) -> np.ndarray:
     """He/Kaiming normal: N(0, σ²) with σ = sqrt(2 / fan_in), for ReLU layers.
 
     ReLU passes on half of its inputs, halving the variance; the factor 2 restores it.

@@ -186,7 +186,7 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self.weight_decay = _non_negative("weight_decay", weight_decay)
 
-    def update(self, data, grad, state, lr):
+    def update(self, data: np.ndarray, grad: np.ndarray, state: dict, lr: float) -> np.ndarray:
         if self.weight_decay:
             grad = grad + self.weight_decay * data
         if self.momentum:
@@ -196,7 +196,7 @@ class SGD(Optimizer):
             grad = grad + self.momentum * velocity if self.nesterov else velocity
         return data - lr * grad
 
-    def _settings(self):
+    def _settings(self) -> dict:
         return {"momentum": self.momentum, "nesterov": self.nesterov,
                 "weight_decay": self.weight_decay}
 
@@ -219,7 +219,7 @@ class RMSprop(Optimizer):
         self.weight_decay = _non_negative("weight_decay", weight_decay)
         self.momentum = _non_negative("momentum", momentum)
 
-    def update(self, data, grad, state, lr):
+    def update(self, data: np.ndarray, grad: np.ndarray, state: dict, lr: float) -> np.ndarray:
         if self.weight_decay:
             grad = grad + self.weight_decay * data
         square = state.get("square", np.zeros_like(data))
@@ -230,7 +230,7 @@ class RMSprop(Optimizer):
             step = state["buffer"] = self.momentum * state.get("buffer", 0.0) + step
         return data - lr * step
 
-    def _settings(self):
+    def _settings(self) -> dict:
         return {"alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
                 "momentum": self.momentum}
 
@@ -257,7 +257,7 @@ class Adam(Optimizer):
         self.betas, self.eps = (float(betas[0]), float(betas[1])), _non_negative("eps", eps)
         self.weight_decay = _non_negative("weight_decay", weight_decay)
 
-    def update(self, data, grad, state, lr):
+    def update(self, data: np.ndarray, grad: np.ndarray, state: dict, lr: float) -> np.ndarray:
         if self.weight_decay and not self.decoupled:
             grad = grad + self.weight_decay * data
         beta1, beta2 = self.betas
@@ -270,7 +270,7 @@ class Adam(Optimizer):
             data = data * (1 - lr * self.weight_decay)
         return data - lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
-    def _settings(self):
+    def _settings(self) -> dict:
         return {"betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
 
 

@@ -20,6 +20,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
+# What ``rng=`` arguments take: a Generator, an int seed, or None for nn's own generator.
+RandomSource = np.random.Generator | int | None
+
 _GENERATOR = np.random.default_rng()
 
 
@@ -54,7 +57,7 @@ def seeded(seed: int) -> Iterator[None]:
         _GENERATOR = numpy_generator
 
 
-def generator(rng: np.random.Generator | int | None = None) -> np.random.Generator:
+def generator(rng: RandomSource = None) -> np.random.Generator:
     """``rng`` itself, a new generator seeded with an int, or nn's shared generator.
 
     >>> int(generator(0).integers(10)) == int(generator(0).integers(10))

@@ -56,6 +56,7 @@ class History:
         self.seconds: list[float] = []
 
     def record(self, epoch: int, logs: dict[str, float], seconds: float) -> None:
+        """Append one epoch's numbers (``fit`` calls this after every epoch)."""
         self.epochs.append(epoch)
         self.seconds.append(seconds)
         for key, value in logs.items():
@@ -70,6 +71,7 @@ class History:
         return key in self.history
 
     def keys(self) -> list[str]:
+        """The names logged, e.g. ``["loss", "accuracy", "val_loss", "lr"]``."""
         return list(self.history)
 
     def __len__(self) -> int:

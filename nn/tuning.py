@@ -43,13 +43,16 @@ class SearchResult:
 
     @property
     def best_params(self) -> dict:
+        """The setting with the highest mean score."""
         return dict(self.results[0]["params"])
 
     @property
     def best_score(self) -> float:
+        """Its mean score over the folds."""
         return self.results[0]["mean_score"]
 
     def table(self) -> str:
+        """One row per setting, best first: rank, each hyperparameter, mean and std."""
         names = sorted({k for r in self.results for k in r["params"]})
         header = ["rank", *names, "mean", "std"]
         rows = [[str(i + 1), *[str(r["params"].get(k, "")) for k in names],
