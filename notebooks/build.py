@@ -39,8 +39,9 @@ def execute(notebook: nbformat.NotebookNode, timeout: int) -> None:
     ``kernel_name="python3"`` is ipykernel's own kernel; jupyter_client starts it with
     ``sys.executable``, so the kernel sees the same environment (and chainrule) as we do.
     """
+    # No per-cell timestamps: re-running an unchanged notebook should not change the file.
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(HERE)}})
+                            record_timing=False, resources={"metadata": {"path": str(HERE)}})
     client.execute()
 
 
