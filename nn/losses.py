@@ -77,10 +77,15 @@ def _check_tensor_target(pred: Any, target: np.ndarray, who: str) -> np.ndarray:
         # (N,) targets for (N, 1) outputs differ only by axes of length 1; any other
         # reshape (e.g. (3, 2) targets onto (2, 3) outputs) would pair the wrong numbers.
         if _without_ones(target.shape) == _without_ones(pred.shape):
-            return target.reshape(pred.shape)
+            return _in_dtype_of(pred, target.reshape(pred.shape))
         raise ValueError(f"{who}: predictions of shape {tuple(pred.shape)} but targets of "
                          f"shape {target.shape}")
-    return target
+    return _in_dtype_of(pred, target)
+
+
+def _in_dtype_of(pred: Any, target: np.ndarray) -> np.ndarray:
+    # float64 targets would lift a float32 model's loss (and its backward) to float64
+    return target.astype(pred.dtype, copy=False) if pred.dtype.kind == "f" else target
 
 
 def _without_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -179,7 +184,7 @@ def _softplus(z: Any) -> Any:
         if z.data > 0:
             return z + (1.0 + (-z).exp()).log()
         return (1.0 + z.exp()).log()
-    positive = (np.asarray(z.data) > 0).astype(float)  # a constant mask, not in the graph
+    positive = (z.data > 0).astype(z.dtype)  # a constant mask, not in the graph
     # m·z + ln(1 + e^{z·(1 − 2m)}): for m = 1 the exponent is −z, for m = 0 it is z.
     return z * positive + (1.0 + (z * (1.0 - 2.0 * positive)).exp()).log()
 
@@ -257,7 +262,7 @@ def cross_entropy(logits: Any, target: Any) -> Any:
             raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape "
                              f"{tuple(logits.shape)}")
         n_rows, n_classes = logits.shape
-        goal = _class_targets(target, n_rows, n_classes)
+        goal = _in_dtype_of(logits, _class_targets(target, n_rows, n_classes))
         return -(logits.log_softmax(axis=1) * goal).sum() * (1.0 / n_rows)
     rows = _value_rows(logits, "cross_entropy")
     n_classes = len(rows[0])

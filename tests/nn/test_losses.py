@@ -168,3 +168,16 @@ def test_mismatched_sizes_and_bad_targets_are_explained():
         binary_cross_entropy(Value(1.5), 1.0)
     with pytest.raises(ValueError, match="1.5 is not a probability.*with_logits"):
         binary_cross_entropy(Tensor(np.array([1.5, 0.5])), [0.0, 1.0])
+
+
+@pytest.mark.parametrize("loss, target", [
+    (mse, np.zeros((2, 3))), (mae, np.zeros((2, 3))), (hinge, np.ones((2, 3))),
+    (binary_cross_entropy, np.zeros((2, 3))), (binary_cross_entropy_with_logits, np.zeros((2, 3))),
+    (cross_entropy, LABELS),
+])
+def test_float32_predictions_give_a_float32_loss(loss, target):
+    # float64 targets must not lift a float32 model's loss and backward to float64
+    z = Tensor(np.full((2, 3), 0.25, dtype=np.float32), requires_grad=True)
+    out = loss(z, target)
+    out.backward()
+    assert out.dtype == np.float32 and z.grad.dtype == np.float32
