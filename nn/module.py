@@ -13,13 +13,13 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from autograd import scope
+from autograd import Value, scope
 
 from .serialization import ModelFileError, load_state, save_state
 
@@ -74,8 +74,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (0.0 for Values, None for Tensors)."""
-        for p in self.parameters():
-            p.grad = None if hasattr(p, "shape") else 0.0
+        reset_grads(self.parameters())
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout active, batch statistics); returns self."""
@@ -171,6 +170,14 @@ class Module:
             text = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({key}): {text}")
         return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def reset_grads(params: Iterable[Any]) -> None:
+    """Forget the gradients: a Value's back to 0.0 (where ``+=`` starts), a Tensor's to
+    None (no array kept; the optimizer skips it until backward gives it one), as PyTorch.
+    """
+    for p in params:
+        p.grad = 0.0 if isinstance(p, Value) else None
 
 
 def _named_items(module: Module) -> Iterator[tuple[str, Any]]:

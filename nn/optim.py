@@ -26,6 +26,7 @@ import numpy as np
 
 from autograd import Value, dot, sum_values
 
+from .module import reset_grads
 from .schedules import Schedule
 
 # --- reading and writing parameters as arrays -----------------------------------------
@@ -140,11 +141,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (0.0 for Values, None for Tensors)."""
-        for p in self.params:
-            if isinstance(p, Value):
-                p.grad = 0.0
-            else:
-                p.grad = None
+        reset_grads(self.params)
 
     def step(self) -> None:
         """Update every parameter from its ``.grad``."""
