@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, grad
-from autograd.rules import RULES
+from autograd import RULES, Value, grad
 from nn.metrics import predicted_classes
 from nn.schedules import Schedule
 from nn.training import History, predict

@@ -57,11 +57,10 @@ def graphviz_pure_executable() -> str | None:
     when the virtualenv's ``bin`` directory is not on PATH.
     """
     try:
-        files = importlib.metadata.distribution("graphviz-pure").files or []
+        dist = importlib.metadata.distribution("graphviz-pure")
     except importlib.metadata.PackageNotFoundError:
         return None
-    dist = importlib.metadata.distribution("graphviz-pure")
-    for file in files:
+    for file in dist.files or []:
         if file.name in ("graphviz-pure", "graphviz-pure.exe"):
             path = Path(dist.locate_file(file)).resolve()
             if path.is_file() and os.access(path, os.X_OK):
