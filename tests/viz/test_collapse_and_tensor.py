@@ -103,6 +103,9 @@ def test_tensor_float32_and_grad_colouring(tmp_path):
     y.backward()
     source = viz.draw_graph(y, color_by="grad").source
     assert "2×2  float32" in source
+    # x's gradient (3 everywhere) is the largest, so x is filled the deepest red
+    x_line = next(line for line in source.splitlines() if "<b>x</b>" in line)
+    assert 'bgcolor="#b2182b"' in x_line
     assert viz.render(y, tmp_path / "t.png").stat().st_size > 0
 
 
