@@ -166,7 +166,11 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def __getitem__(self, index: int) -> Module:
+    def __getitem__(self, index: int | slice) -> Module:
+        """One layer, or for a slice a Sequential of those layers (shared, not copied),
+        as PyTorch: ``model[:-1](x)`` runs all but the last layer."""
+        if isinstance(index, slice):
+            return Sequential(*self.layers[index])
         return self.layers[index]
 
     def __len__(self) -> int:

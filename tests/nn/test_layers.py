@@ -150,6 +150,9 @@ def test_sequential_dense_and_repr():
     out = model(np.array([[1.0, 0.0]]))
     assert out.data.sum() == pytest.approx(1.0)
     assert len(model) == 2 and isinstance(model[0][1], ReLU)
+    body = model[:1]                                   # a Sequential sharing the layers
+    assert isinstance(body, Sequential) and body[0] is model[0]
+    assert body(np.array([[1.0, 0.0]])).data == pytest.approx(model[0](np.array([[1.0, 0.0]])).data)
     assert np.abs(model[0][0].weight.data).max() <= 0.05
     text = repr(Sequential(Linear(2, 3), ReLU(), Dropout(0.5)))
     assert "(0): Linear(nin=2, nout=3" in text and "(2): Dropout(p=0.5)" in text
