@@ -79,7 +79,7 @@ class _Pool(Module):
         self.padding = _whole("padding", padding, 0)
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}"
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class MaxPool2d(_Pool):
