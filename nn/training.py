@@ -276,6 +276,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
             start = time.perf_counter()
             _set_training(model, True)
             total, seen, outputs, targets = 0.0, 0, [], []
+            used_lr = optimizer.current_lr
             for index, (xb, yb) in enumerate(
                     batches(X, y, batch_size=batch_size, shuffle=shuffle, seed=rng), start=1):
                 where = f"epoch {epoch}, batch {index} of {n_batches}"
@@ -286,6 +287,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
                     if math.isfinite(number):
                         optimizer.zero_grad()
                         value.backward()
+                        used_lr = optimizer.current_lr  # after step() it names the next rate
                         optimizer.step()
                 except (ArithmeticError, RuntimeWarning) as error:
                     number, reason = math.nan, f"{type(error).__name__}: {error}"
@@ -293,7 +295,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
                     reason = f"the loss is {number}"
                 if not math.isfinite(number):
                     history.stopped = (f"training diverged at {where}: {reason}. Lower the "
-                                       f"learning rate (it was {optimizer.current_lr:g}), "
+                                       f"learning rate (it was {used_lr:g}), "
                                        f"scale the inputs, or clip gradients")
                     warnings.warn(history.stopped, TrainingDivergedWarning, stacklevel=2)
                     return history
@@ -312,7 +314,7 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
                 scores = evaluate(model, *validation_data, loss=loss_fn, metrics=metric_fns,
                                   batch_size=max(batch_size, 256))
                 logs.update({f"val_{name}": value for name, value in scores.items()})
-            logs["lr"] = optimizer.current_lr
+            logs["lr"] = used_lr
             history.record(epoch, logs, time.perf_counter() - start)
             if bar is not None:
                 bar.set_description(f"epoch {epoch}/{epochs}")

@@ -196,3 +196,16 @@ def test_history_access():
     assert history["loss"] == [2.0, 1.0] and "loss" in history and len(history) == 2
     with pytest.raises(KeyError, match="no 'accuracy'.*loss"):
         history["accuracy"]
+
+
+def test_history_lr_is_the_rate_of_the_epochs_last_update():
+    from nn import StepDecay
+
+    manual_seed(0)
+    X, y = logic_gate("and")
+    model = Sequential(Linear(2, 1))
+    optimizer = SGD(model.parameters(), lr=StepDecay(1.0, step_size=1, gamma=0.5))
+    history = fit(model, X, y, loss=mse, optimizer=optimizer, epochs=2, batch_size=2,
+                  progress=False)
+    # two updates per epoch at rates 1, 0.5 | 0.25, 0.125: each epoch logs its last one
+    assert history["lr"] == [0.5, 0.125]
