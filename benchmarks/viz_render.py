@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import viz
+from autograd import Value
 from nn import MLP
 from viz.rendering import find_renderer, render_source
 
 REPEATS = 3
+T = TypeVar("T")
 
 
-def best_time(work) -> tuple[float, object]:
+def best_time(work: Callable[[], T]) -> tuple[float, T]:
+    """The fastest of ``REPEATS`` runs of ``work`` (seconds) and its result: the best run is
+    the one least disturbed by the rest of the machine."""
     best, result = float("inf"), None
     for _ in range(REPEATS):
         start = time.perf_counter()
@@ -29,7 +35,7 @@ def best_time(work) -> tuple[float, object]:
     return best, result
 
 
-def unfused_loss(model: MLP, x: list[float]):
+def unfused_loss(model: MLP, x: list[float]) -> Value:
     """The same network written micrograd's way: one node per product and per sum.
 
     Our neurons use one fused ``dot`` node each, which keeps the real graph small; this
@@ -47,6 +53,7 @@ def unfused_loss(model: MLP, x: list[float]):
 
 
 def drawn_nodes(source: str) -> int:
+    """Node statements in DOT text (value, operation and box nodes; not edges)."""
     return sum(1 for line in source.splitlines()
                if " [label=" in line and "->" not in line)
 
