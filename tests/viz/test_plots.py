@@ -1,4 +1,4 @@
-"""viz.plots (owned by the nn work: the plots draw nn objects)."""
+"""viz.plots: activation curves from the engine, histories, decision boundaries, schedules."""
 
 import sys
 
