@@ -33,6 +33,8 @@ from .scalar_layers import as_inputs
 class Perceptron(Module):
     """One unit: ``step(Σ w_i·x_i + b)``; weights start at 0 (any start works)."""
 
+    activation = "step"  # named as Neuron names its own (draw_network reads it)
+
     def __init__(self, nin: int) -> None:
         if not isinstance(nin, int) or nin < 1:
             raise ValueError(f"Perceptron needs a whole number of inputs >= 1, got {nin!r}")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import viz
-from nn import MLP
+from nn import MLP, Perceptron
 from nn.conv import Conv2d
 from nn.layers import Dense, Linear, Sequential
 
@@ -79,3 +79,12 @@ def test_things_it_cannot_draw_say_what_to_use():
         viz.draw_network([1, 2])
     with pytest.raises(ValueError, match="max_units"):
         viz.draw_network(MLP(2, [1]), max_units=1)
+
+
+def test_a_perceptron_is_one_step_unit():
+    p = Perceptron(2)
+    p.w[0].data, p.b.data = 1.0, -0.5
+    drawing = viz.draw_network(p)
+    assert drawing.source.count("->") == 2
+    assert "step<br/>b -0.50" in node_line(drawing.source, "c1_0")
+    assert drawing.text.splitlines()[1].startswith("output layer: 1 units, step")
