@@ -14,6 +14,7 @@ printed, since every notebook should stay under a minute.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 HERE = Path(__file__).resolve().parent
+# "<viz.notebook.GraphDrawing at 0x7f0e18945a90>": the plain-text twin of an image output
+# carries a memory address, which would change the file on every rebuild.
+ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
 
 
 def notebook_paths(prefixes: list[str] | None = None) -> list[Path]:
@@ -39,10 +43,21 @@ def execute(notebook: nbformat.NotebookNode, timeout: int) -> None:
     ``kernel_name="python3"`` is ipykernel's own kernel; jupyter_client starts it with
     ``sys.executable``, so the kernel sees the same environment (and chainrule) as we do.
     """
-    # No per-cell timestamps: re-running an unchanged notebook should not change the file.
+    # No per-cell timestamps, one output per stream: an unchanged notebook rebuilds to the
+    # same file.
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            record_timing=False, resources={"metadata": {"path": str(HERE)}})
+                            record_timing=False, coalesce_streams=True,
+                            resources={"metadata": {"path": str(HERE)}})
     client.execute()
+
+
+def without_addresses(notebook: nbformat.NotebookNode) -> None:
+    """Drop memory addresses from the text/plain part of outputs that show an image."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/plain" in data and any(key.startswith("image/") for key in data):
+                data["text/plain"] = ADDRESS.sub(">", data["text/plain"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAILED {path.name}:\n{error}", file=sys.stderr)
             continue
         seconds = time.perf_counter() - start
+        without_addresses(notebook)
         nbformat.write(notebook, path)
         size = path.stat().st_size / 1e6
         print(f"{path.name:50s} {seconds:6.1f} s  {size:5.2f} MB", flush=True)
