@@ -2,7 +2,8 @@
 
 Notebooks are found by glob, so a new one is tested as soon as it is added. Each runs
 with the notebooks folder as working directory, in a kernel of the Python running the
-tests, with a time limit per cell (``CHAINRULE_NOTEBOOK_TIMEOUT`` seconds, default 300).
+tests, with a time limit per cell (``CHAINRULE_NOTEBOOK_TIMEOUT`` seconds, default 300);
+a notebook slower than a minute gets a warning.
 Outputs are kept in memory only: the files in the repository are not changed.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -20,6 +22,8 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 TIMEOUT = int(os.environ.get("CHAINRULE_NOTEBOOK_TIMEOUT", "300"))
+BUDGET = 60  # seconds a notebook should take on two cores (a warning, not a failure:
+             # a loaded machine is slower)
 
 
 def run(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -56,3 +60,6 @@ def test_notebook_runs_without_error(path: Path):
     run(notebook)  # raises CellExecutionError (with the cell and traceback) on any error
     seconds = time.perf_counter() - start
     print(f"{path.name}: {seconds:.1f} s")
+    if seconds > BUDGET:
+        warnings.warn(f"{path.name} took {seconds:.0f} s to run; notebooks should take under "
+                      f"{BUDGET} s (LONG_RUN = False)", stacklevel=1)
