@@ -51,9 +51,11 @@ def execute(notebook: nbformat.NotebookNode, timeout: int) -> None:
     client.execute()
 
 
-def without_addresses(notebook: nbformat.NotebookNode) -> None:
-    """Drop memory addresses from the text/plain part of outputs that show an image."""
+def tidy(notebook: nbformat.NotebookNode) -> None:
+    """Drop what changes on every run: cell timestamps left by earlier runs, and memory
+    addresses in the text/plain part of outputs that show an image."""
     for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/plain" in data and any(key.startswith("image/") for key in data):
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAILED {path.name}:\n{error}", file=sys.stderr)
             continue
         seconds = time.perf_counter() - start
-        without_addresses(notebook)
+        tidy(notebook)
         nbformat.write(notebook, path)
         size = path.stat().st_size / 1e6
         print(f"{path.name:50s} {seconds:6.1f} s  {size:5.2f} MB", flush=True)
