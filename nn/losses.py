@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, sum_values
+from autograd import cross_entropy as fused_cross_entropy
 
 # log(p) is clamped at -100 for p ~ 0, as PyTorch's binary_cross_entropy does, so one
 # confident mistake gives a large finite loss instead of an infinite one.
@@ -211,8 +212,10 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
                   for z, y in zip(flat, goal, strict=True)])
 
 
-def _class_targets(target: Any, n_rows: int, n_classes: int) -> np.ndarray:
-    """Integer labels or one-hot (probability) rows as an (n_rows, n_classes) array."""
+def _class_targets(target: Any, n_rows: int, n_classes: int
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
+    """(rows, labels): the targets as (n_rows, n_classes) probability rows, and as integer
+    labels when they were given as labels (None for one-hot or soft rows)."""
     goal = _target_array(target)
     if goal.ndim == 2 or (goal.ndim == 1 and n_rows == 1 and goal.size == n_classes > 1
                           and np.all((goal == 0) | (goal == 1)) and goal.sum() == 1):
@@ -222,17 +225,19 @@ def _class_targets(target: Any, n_rows: int, n_classes: int) -> np.ndarray:
                              f"targets of shape {goal.shape}")
         if np.any(goal < 0):
             raise ValueError("cross_entropy: one-hot targets must be >= 0 (probabilities)")
-        return goal
+        return goal, None
     labels = goal.reshape(-1)
     if labels.size != n_rows:
         raise ValueError(f"cross_entropy: {n_rows} rows of logits but {labels.size} targets")
-    for row, label in enumerate(labels):
-        if label != int(label) or not 0 <= label < n_classes:
-            raise ValueError(f"cross_entropy: target {label:g} (row {row}) is not a class "
-                             f"label for {n_classes} classes; labels must be 0..{n_classes - 1}")
+    bad = np.flatnonzero((labels != np.round(labels)) | (labels < 0) | (labels >= n_classes))
+    if bad.size:
+        row = int(bad[0])
+        raise ValueError(f"cross_entropy: target {labels[row]:g} (row {row}) is not a class "
+                         f"label for {n_classes} classes; labels must be 0..{n_classes - 1}")
+    labels = labels.astype(np.int64)
     rows = np.zeros((n_rows, n_classes))
-    rows[np.arange(n_rows), labels.astype(int)] = 1.0
-    return rows
+    rows[np.arange(n_rows), labels] = 1.0
+    return rows, labels
 
 
 def _log_sum_exp(row: list[Value]) -> Value:
@@ -249,8 +254,9 @@ def cross_entropy(logits: Any, target: Any) -> Any:
 
     ``target`` is integer class labels, shape (N,) — "sparse categorical" — or one-hot
     rows, shape (N, K) — "categorical". Stable for any logits (the log-sum-exp is
-    shifted by the row maximum; Tensors use the engine's ``log_softmax``). Give it the
-    scores before softmax: the model's last layer stays linear.
+    shifted by the row maximum). Tensors with labels use the engine's fused
+    ``autograd.cross_entropy`` (one node), with one-hot rows its ``log_softmax``. Give
+    it the scores before softmax: the model's last layer stays linear.
 
     >>> from autograd import Value
     >>> z = [Value(2.0), Value(0.0), Value(0.0)]
@@ -262,7 +268,10 @@ def cross_entropy(logits: Any, target: Any) -> Any:
             raise ValueError(f"cross_entropy: logits must be (batch, classes), got shape "
                              f"{tuple(logits.shape)}")
         n_rows, n_classes = logits.shape
-        goal = _in_dtype_of(logits, _class_targets(target, n_rows, n_classes))
+        goal, labels = _class_targets(target, n_rows, n_classes)
+        if labels is not None:  # the engine's fused rule: one node, d/dz = (softmax - y) / N
+            return fused_cross_entropy(logits, labels)
+        goal = _in_dtype_of(logits, goal)
         return -(logits.log_softmax(axis=1) * goal).sum() * (1.0 / n_rows)
     rows = _value_rows(logits, "cross_entropy")
     n_classes = len(rows[0])
@@ -271,7 +280,7 @@ def cross_entropy(logits: Any, target: Any) -> Any:
     if n_classes < 2:
         raise ValueError("cross_entropy needs at least 2 logits per row; for one output use "
                          "binary_cross_entropy_with_logits")
-    goal = _class_targets(target, len(rows), n_classes)
+    goal, _ = _class_targets(target, len(rows), n_classes)
     terms = []
     for row, weights in zip(rows, goal.tolist(), strict=True):
         picked = [(w, z) for w, z in zip(weights, row, strict=True) if w]

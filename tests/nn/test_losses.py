@@ -40,6 +40,8 @@ def test_cross_entropy_value_matches_minus_log_softmax_for_labels_and_one_hot():
     assert cross_entropy(value_rows(LOGITS), LABELS).data == pytest.approx(expected)
     assert cross_entropy(value_rows(LOGITS), one_hot).data == pytest.approx(expected)
     assert cross_entropy(Tensor(LOGITS), LABELS).item() == pytest.approx(expected)
+    fused = cross_entropy(Tensor(LOGITS, requires_grad=True), LABELS)
+    assert fused.op == "cross_entropy"                                  # the engine's rule
     assert cross_entropy(Tensor(LOGITS), one_hot).item() == pytest.approx(expected)
 
 
