@@ -25,6 +25,11 @@ cos = np.cos
 sign = np.sign
 divide = np.divide
 power = np.power
+
+
+def power_slope(x: np.ndarray, n: float) -> np.ndarray:
+    """n·x**(n-1); all zeros when n = 0 (x**0 is flat, even at 0)."""
+    return n * np.power(x, n - 1) if n != 0 else np.zeros_like(x)
 matmul = np.matmul
 reshape = np.reshape
 transpose = np.transpose

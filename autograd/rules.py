@@ -90,7 +90,7 @@ DIV = define("/", lambda ops, a, b: ops.divide(a, b),
 NEG = define("neg", lambda ops, x: -x, lambda ops, out, x: (-1.0,), ("d(-x)/dx = -1",))
 # x ** n with a number n (an attribute, not an input: it gets no gradient).
 POW = define("**", lambda ops, x, exponent: ops.power(x, exponent),
-             lambda ops, out, x, exponent: (exponent * ops.power(x, exponent - 1),),
+             lambda ops, out, x, exponent: (ops.power_slope(x, exponent),),
              lambda i, n: "d(x**n)/dx = n·x**(n-1)",
              describe=lambda exponent: f"**{_fmt(exponent)}")
 # a ** b with both sides in the graph.

@@ -43,6 +43,16 @@ def power(a: float, b: float) -> float:
     return float(result)
 
 
+def power_slope(x: float, n: float) -> float:
+    """n·x**(n-1), the slope of x**n: 0 when n = 0 (x**0 is flat, even at 0), and inf at
+    x = 0 for 0 < n < 1 (the tangent of sqrt at 0 is vertical), as PyTorch gives."""
+    if n == 0:
+        return 0.0
+    if x == 0 and n < 1:
+        return math.inf
+    return n * power(x, n - 1)
+
+
 def divide(a: float, b: float) -> float:
     if b == 0:
         raise ZeroDivisionError("division by zero")

@@ -756,6 +756,7 @@ TENSOR_OPS = SimpleNamespace(
     sigmoid=Tensor.sigmoid, sin=Tensor.sin, cos=Tensor.cos, step=Tensor.step,
     sign=Tensor.sign, relu=Tensor.relu, leaky_relu=Tensor.leaky_relu,
     power=lambda a, b: a ** b, divide=lambda a, b: a / b, log_or_nan=_log_or_nan,
+    power_slope=lambda x, n: n * x ** (n - 1) if n != 0 else _constant(np.zeros_like(x.data)),
     matmul=matmul, swap_last=lambda x: x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2),
     sum=lambda x, axis=None, keepdims=False: x.sum(axis, keepdims),
     sum_to=_sum_to, broadcast_to=lambda x, shape: x.broadcast_to(shape),

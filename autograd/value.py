@@ -364,5 +364,6 @@ VALUE_OPS = SimpleNamespace(
     exp=Value.exp, log=Value.log, sqrt=Value.sqrt, tanh=Value.tanh, sigmoid=Value.sigmoid,
     sin=Value.sin, cos=Value.cos, step=Value.step, sign=Value.sign, relu=Value.relu,
     leaky_relu=Value.leaky_relu, power=lambda a, b: a ** b, divide=lambda a, b: a / b,
+    power_slope=lambda x, n: n * x ** (n - 1) if n != 0 else 0.0,
     log_or_nan=_log_or_nan,
 )

@@ -145,3 +145,17 @@ def test_gradients_of_unused_inputs_are_zero():
 def test_comparisons_and_float():
     assert Value(2.0) > 1 and Value(2.0) >= Value(2.0) and Value(1.0) < 2 and Value(1.0) <= 1
     assert float(Value(2.5)) == 2.5
+
+
+def test_powers_at_zero_follow_pytorch():
+    x = Value(0.0)
+    y = x ** 0  # flat everywhere: value 1, slope 0
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
+    x = Value(0.0)
+    y = x ** 0.5  # sqrt: value 0, vertical tangent
+    y.backward()
+    assert y.data == 0.0 and x.grad == math.inf
+    x = Value(0.0)
+    (x ** 2).backward()
+    assert x.grad == 0.0
