@@ -19,6 +19,7 @@ from typing import Any
 
 from . import graph, rules
 from .stepping import _num
+from .stepping import symbol as _symbol
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,6 @@ class Explanation:
             for f in rows.values():
                 text += f"| {self._d(f.node, f.parent)} | `{f.formula}` | {_num(f.local)} |\n"
         return text
-
-
-def _symbol(name: str) -> str:
-    """A label that is not a plain name goes in brackets: ``d(x1*w1)/dw1``."""
-    return name if name.isidentifier() else f"({name})"
 
 
 def _signed(x: float) -> str:

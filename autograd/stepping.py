@@ -90,7 +90,12 @@ def formula_with_number(node: Any, index: int) -> str:
 
 
 def _name(node: Any) -> str:
-    return getattr(node, "label", "") or getattr(node, "op", "") or "leaf"
+    return symbol(getattr(node, "label", "") or getattr(node, "op", "") or "leaf")
+
+
+def symbol(name: str) -> str:
+    """A label that is not a plain name goes in brackets: ``d(x1*w1)/dw1``."""
+    return name if name.isidentifier() else f"({name})"
 
 
 def _num(x: Any) -> str:
