@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import graph, rules
-from .stepping import _num
+from .stepping import _num, node_names
 from .stepping import symbol as _symbol
 
 
@@ -106,7 +106,7 @@ def explain(root: Any, wrt: Any, path_limit: int = 16) -> Explanation:
     (d root / d v = Σ over consumers c of d root / d c · d c / d v) instead.
     """
     order = graph.topological_order(root)
-    names = _names(order)
+    names = node_names(order)
     if wrt not in names:
         names[wrt] = getattr(wrt, "label", "") or "x"
     count = _count_paths(order, wrt)
@@ -118,18 +118,6 @@ def explain(root: Any, wrt: Any, path_limit: int = 16) -> Explanation:
     elif explanation.path_count:
         explanation.per_node = _per_node_lines(order, wrt, count, names)
     return explanation
-
-
-def _names(order: list) -> dict:
-    """Labels where set, else v1, v2, ... in topological order."""
-    names, unnamed = {}, 0
-    for node in order:
-        if node.label:
-            names[node] = node.label
-        else:
-            unnamed += 1
-            names[node] = f"v{unnamed}"
-    return names
 
 
 def _count_paths(order: list, wrt: Any) -> dict:

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import graph, rules
@@ -39,6 +39,7 @@ class Step:
     grad_before: Any
     grad_after: Any
     formula: str
+    names: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def accumulates(self) -> bool:
@@ -46,7 +47,8 @@ class Step:
         return self.grad_before is not None
 
     def __str__(self) -> str:
-        root, node, parent = "d" + _name(self.root), _name(self.node), _name(self.parent)
+        name = lambda n: symbol(self.names.get(n) or n.label or "x")  # noqa: E731
+        root, node, parent = "d" + name(self.root), name(self.node), name(self.parent)
         assign = "+=" if self.accumulates else "="
         return (f"{root}/d{parent} {assign} {root}/d{node} · d{node}/d{parent} = "
                 f"{_num(self.upstream)} · {_num(self.local)} = {_num(self.contribution)}"
@@ -62,6 +64,7 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
     """
     if hasattr(root, "_seed"):  # a Tensor: the seed takes the output's shape
         seed = root._seed(False) * seed
+    names = node_names(graph.topological_order(root))
     recorded: list[tuple] = []
     totals = graph.propagate(
         root, seed, on_edge=lambda *edge: recorded.append(edge))
@@ -73,7 +76,7 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
         parent.grad = start[parent]  # then add this pass's total so far, as backward() adds
         parent._accumulate(after)
         yield Step(number, root, node, parent, index, upstream, local_derivative(node, index),
-                   contribution, before, after, formula_with_number(node, index))
+                   contribution, before, after, formula_with_number(node, index), names)
 
 
 def local_derivative(node: Any, index: int) -> Any:
@@ -89,8 +92,16 @@ def formula_with_number(node: Any, index: int) -> str:
     return text if local is None else f"{text} = {_num(local)}"
 
 
-def _name(node: Any) -> str:
-    return symbol(getattr(node, "label", "") or getattr(node, "op", "") or "leaf")
+def node_names(order: list) -> dict:
+    """Each node's name in printed derivatives: its label, else v1, v2, ... in order."""
+    names, unnamed = {}, 0
+    for node in order:
+        if node.label:
+            names[node] = node.label
+        else:
+            unnamed += 1
+            names[node] = f"v{unnamed}"
+    return names
 
 
 def symbol(name: str) -> str:

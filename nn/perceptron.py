@@ -55,12 +55,12 @@ class Perceptron(Module):
         Stops after the first epoch without a mistake: from then on nothing changes.
         """
         rows = _rows(X, len(self.w))
-        targets = np.asarray(y, dtype=float).ravel()
+        targets = np.asarray(y, dtype=float).ravel().tolist()  # floats, not numpy scalars
         if len(targets) != len(rows):
             raise ValueError(f"Perceptron.fit: {len(rows)} rows of X but {len(targets)} targets")
         if not np.all(np.isin(targets, (0.0, 1.0))):
             raise ValueError(f"Perceptron.fit: targets must be 0 or 1, got "
-                             f"{sorted(set(targets.tolist()) - {0.0, 1.0})}")
+                             f"{sorted(set(targets) - {0.0, 1.0})}")
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0:
             raise ValueError(f"lr must be a number > 0, got {lr!r}")
         if not isinstance(epochs, int) or epochs < 1:

@@ -57,6 +57,9 @@ class GraphDrawing(graphviz.Digraph):
         self.node_ids: dict = {}
         self.text: str = ""
 
+    def __repr__(self) -> str:  # no memory address: a rebuilt notebook stays the same
+        return f"<GraphDrawing: {len(self.node_ids)} nodes; display it or render() it>"
+
     def _repr_mimebundle_(self, include: Iterable[str] | None = None,
                           exclude: Iterable[str] | None = None, **_: Any) -> dict:
         return display_bundle(self.source, self.text, include, exclude)

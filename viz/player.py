@@ -257,6 +257,13 @@ class Player:
     def _repr_html_(self) -> str:
         return player_html.fragment(self, global_keys=False)
 
+    def html(self) -> Any:
+        """The self-contained HTML player for a notebook cell, even where ipywidgets is
+        installed (a widget needs a live kernel; this keeps working in a saved notebook)."""
+        from IPython.display import HTML
+
+        return HTML(self._repr_html_())
+
     def widget(self) -> Any:
         """An ipywidgets player: slider, previous / next / play, the frame below."""
         import ipywidgets as widgets  # optional: only notebooks with widgets need it

@@ -37,3 +37,11 @@ def test_bad_perceptron_input():
         p.fit([[0, 0]], [2])
     with pytest.raises(ValueError, match="lr must be a number > 0"):
         p.fit([[0, 0]], [1], lr=0)
+
+
+def test_fit_keeps_weights_as_plain_floats():
+    from nn import Perceptron, logic_gate
+
+    p = Perceptron(2)
+    p.fit(*logic_gate("and"))
+    assert all(type(v.data) is float for v in p.parameters())
