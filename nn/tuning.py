@@ -55,7 +55,7 @@ class SearchResult:
         """One row per setting, best first: rank, each hyperparameter, mean and std."""
         names = sorted({k for r in self.results for k in r["params"]})
         header = ["rank", *names, "mean", "std"]
-        rows = [[str(i + 1), *[str(r["params"].get(k, "")) for k in names],
+        rows = [[str(i + 1), *[_cell(r["params"].get(k, "")) for k in names],
                  f"{r['mean_score']:.4f}", f"{r['std_score']:.4f}"]
                 for i, r in enumerate(self.results)]
         widths = [max(len(h), *(len(row[j]) for row in rows)) for j, h in enumerate(header)]
@@ -69,6 +69,11 @@ class SearchResult:
     def __repr__(self) -> str:
         return f"SearchResult({len(self.results)} settings, best {self.best_params} " \
                f"scoring {self.best_score:.4g})"
+
+
+def _cell(value: Any) -> str:
+    """A hyperparameter as the table shows it: floats to 4 significant digits."""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _folds(X: Any, y: Any, folds: int, stratified: bool, seed: int) -> list:

@@ -57,12 +57,20 @@ def assign_groups(order: list, depth: int) -> dict:
     return groups
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Painter,
                  highlighted: bool) -> str:
     operations = sum(1 for m in members if m.parents)
-    parameters = sum(1 for m in members if getattr(m, "role", "") == "parameter")
+    owned = [m for m in members if getattr(m, "role", "") == "parameter"]
+    parameters = _count(len(owned), "parameter")
+    if any(labels.is_array_node(m) for m in owned):  # "2 parameters" alone hides the sizes
+        parameters += f" ({sum(m.data.size for m in owned):,} numbers)"
     rows = [f"<tr><td><b>{labels.html_text(' › '.join(key))}</b></td></tr>",
-            f"<tr><td>{operations} operations, {parameters} parameters</td></tr>"]
+            f"<tr><td>{_count(operations, 'operation')}, "
+            f"{parameters}</td></tr>"]
     shown = outputs[:4]
     for node in shown:
         data = labels.summarize(node.data, painter.precision) if labels.is_array_node(node) \
@@ -71,6 +79,8 @@ def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Pa
         grad = labels.summarize(gradient, painter.precision) if labels.is_array_node(node) \
             else style.format_number(gradient, painter.precision)
         name = f"{node.label} " if node.label else ""
+        if labels.is_array_node(node):  # a layer's output shape is what a reader checks
+            name += f"{'×'.join(map(str, node.data.shape))} "
         fill, ink = style.GROUP_COLOR, "#000000"
         if painter.color_by == "grad":
             fill = style.grad_color(signed_size(gradient), painter.grad_scale)

@@ -83,3 +83,13 @@ def test_search_leaves_the_callers_random_state_alone():
     manual_seed(5)
     grid_search(train, {"hidden": [2], "lr": [0.01], "epochs": [1]}, X, Y, folds=2, seed=0)
     assert (random.random(), generator().random()) == expected
+
+
+def test_results_table_rounds_floats():
+    import numpy as np
+
+    from nn import grid_search
+
+    result = grid_search(lambda params, *data: 1.0, {"lr": [0.1 + 0.2]}, np.zeros((6, 1)),
+                         np.zeros(6), folds=3)
+    assert "0.30000000000000004" not in result.table() and " 0.3 " in result.table()

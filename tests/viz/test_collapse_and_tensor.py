@@ -45,7 +45,7 @@ def test_boxes_hold_their_parameters_and_show_outputs(mlp_loss):
     source = viz.draw_graph(loss, collapse="module", depth=1).source
     assert "32 operations, 48 parameters" in source     # layer 0: 16 dot + 16 relu, 16·3
     assert "32 operations, 272 parameters" in source    # layer 1: 16·(16+1)
-    assert "1 operations, 17 parameters" in source
+    assert "1 operation, 17 parameters" in source
     # the two inputs stay visible and feed layer 0 sixteen times each
     assert re.findall(r"(n\d+) -> g0 \[label=\"×16\"\]", source) and source.count("×16") == 3
     out = model.layers[2].neurons[0].w[0]
@@ -115,3 +115,18 @@ def test_collapsed_but_still_too_large_suggests_a_smaller_depth(mlp_loss):
         viz.draw_graph(loss, collapse="module", depth=2, max_nodes=20)
     assert "40 nodes" in str(error.value)
     assert len(boxes(viz.draw_graph(loss, collapse="module", depth=2, max_nodes=40).source)) == 33
+
+
+def test_tensor_layer_boxes_show_output_shape_and_parameter_sizes():
+    import numpy as np
+
+    from autograd import Tensor
+    from nn import Linear, ReLU, Sequential
+    from viz import draw_graph
+
+    model = Sequential(Linear(3, 5), ReLU(), Linear(5, 2))
+    out = model(Tensor(np.ones((4, 3)))).sum()
+    source = draw_graph(out, collapse="module").source
+    assert "out 4×5 data" in source and "out 4×2 data" in source
+    assert "2 parameters (20 numbers)" in source and "0 parameters" in source
+    assert "1 operation," in source
