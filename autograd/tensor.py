@@ -485,8 +485,25 @@ class Tensor:
 
     def __len__(self) -> int:
         if self.ndim == 0:
-            raise TypeError("len() of a 0-d Tensor")
+            raise TypeError("len() of a 0-d Tensor: it holds one number; use .item()")
         return self.shape[0]
+
+    def __iter__(self):  # rows, as numpy; without it a 0-d Tensor iterates as empty
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d Tensor: it holds one number; use .item()")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self) -> bool:
+        # Without it Python would use __len__: any non-empty Tensor would be True.
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a Tensor of shape {self.shape} is "
+                             f"ambiguous; use (x.data > 0).any() or .all()")
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        if self.data.size != 1:
+            raise ValueError(f"float() needs a Tensor with one entry, got shape {self.shape}")
+        return float(self.data.item())
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=20)

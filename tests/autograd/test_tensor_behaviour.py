@@ -256,3 +256,19 @@ def test_grad_of_a_non_scalar_output_asks_for_a_reduction():
     x = Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"shape \(2,\).*y.sum\(\)"):
         grad(x * 2, [x])
+
+
+# --- Tensors in Python's truth tests, float() and for loops -------------------------------
+def test_truth_value_of_one_entry_is_that_entry_and_of_several_is_an_error():
+    assert not Tensor(0.0) and Tensor([2.0]) and float(Tensor([[2.5]])) == 2.5
+    with pytest.raises(ValueError, match=r"shape \(3,\).*any\(\)"):
+        bool(Tensor(np.zeros(3)))  # not silently True because it has entries
+    with pytest.raises(ValueError, match=r"float\(\) .*shape \(2,\)"):
+        float(Tensor([1.0, 2.0]))
+
+
+def test_iterating_gives_rows_and_a_zero_dimensional_tensor_says_why_not():
+    rows = list(Tensor([[1.0, 2.0], [3.0, 4.0]]))
+    assert [row.data.tolist() for row in rows] == [[1.0, 2.0], [3.0, 4.0]]
+    with pytest.raises(TypeError, match=r"0-d Tensor.*item\(\)"):
+        list(Tensor(1.0))  # not silently empty
