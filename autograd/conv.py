@@ -120,8 +120,15 @@ def _pool_sizes(x: np.ndarray, kernel: int, stride: int, padding: int) -> tuple[
             _out_size(x.shape[3], kernel, stride, padding))
 
 
+def _lowest(dtype: np.dtype) -> float:
+    """Padding that never wins a window: -inf, or the least value an integer type holds."""
+    if dtype.kind == "f":
+        return -np.inf
+    return False if dtype.kind == "b" else np.iinfo(dtype).min
+
+
 def _max_pool_forward(ops, x, *, kernel, stride, padding):
-    padded = _pad(x, padding, -np.inf)
+    padded = _pad(x, padding, _lowest(x.dtype))
     out = None
     for _, _, where in _offsets(kernel, kernel, *_pool_sizes(x, kernel, stride, padding),
                                 stride):
@@ -131,7 +138,7 @@ def _max_pool_forward(ops, x, *, kernel, stride, padding):
 
 def _max_pool_vjp(ops, upstream, out, x, *, kernel, stride, padding, needs=(True,)):
     # Each window's gradient goes to its first maximum (PyTorch also picks one).
-    padded = _pad(x, padding, -np.inf)
+    padded = _pad(x, padding, _lowest(x.dtype))
     grad = np.zeros(padded.shape, dtype=x.dtype)
     unclaimed = np.ones(out.shape, dtype=bool)
     for _, _, where in _offsets(kernel, kernel, *out.shape[2:], stride):

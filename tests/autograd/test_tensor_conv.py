@@ -108,3 +108,11 @@ def test_max_pool_gives_a_tied_window_gradient_to_one_entry():
     x = Tensor(np.ones((1, 1, 2, 4)), requires_grad=True)
     max_pool2d(x, 2).sum().backward()
     assert x.grad[0, 0].tolist() == [[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
+
+
+def test_max_pool_with_padding_works_on_integer_images():
+    # -inf padding cannot be stored in an integer array; the pad must never win instead.
+    x = -np.arange(2 * 5 * 6).reshape(1, 2, 5, 6) - 1  # all negative: a 0 pad would win
+    out = max_pool2d(Tensor(x), 3, 2, padding=1)
+    assert out.dtype == x.dtype
+    assert np.array_equal(out.data, pool_by_loops(x.astype(float), 3, 2, 1, np.max, -np.inf))
