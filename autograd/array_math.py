@@ -121,11 +121,21 @@ def sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
     """
     if x.shape == shape:
         return x
-    lead = x.ndim - len(shape)
-    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
-    if not stretched:  # only new leading axes (a bias): the result is a fresh array, no view
-        return np.add.reduce(x, tuple(range(lead)))
-    return np.add.reduce(x, tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+    axes = broadcast_axes(x.shape, shape)
+    if len(axes) == x.ndim - len(shape):  # only new leading axes (a bias): fresh, not a view
+        return np.add.reduce(x, axes)
+    return np.add.reduce(x, axes, keepdims=True).reshape(shape)
+
+
+def broadcast_axes(big: tuple, shape: tuple) -> tuple[int, ...]:
+    """The axes of ``big`` that broadcasting ``shape`` to it added (in front) or stretched.
+
+    >>> broadcast_axes((4, 2, 3), (2, 1))
+    (0, 2)
+    """
+    lead = len(big) - len(shape)
+    return tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
+                                      if n == 1 and big[lead + i] != 1)
 
 
 def is_basic_index(key: object) -> bool:

@@ -754,9 +754,7 @@ def _array_gradients(rule: rules.Rule, upstream: np.ndarray, out: np.ndarray,
 def _sum_to(x: Tensor, shape: tuple) -> Tensor:
     if x.shape == shape:
         return x
-    lead = x.ndim - len(shape)
-    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
-    return x.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+    return x.sum(axis=array_math.broadcast_axes(x.shape, shape), keepdims=True).reshape(shape)
 
 
 def _scatter(values: Tensor, shape: tuple, key: Any) -> Tensor:
