@@ -450,7 +450,12 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Axes ``start_dim..end_dim`` merged into one (``x.flatten(1)``: one row per sample)."""
+        if self.ndim == 0:  # as PyTorch: one entry, one axis
+            return self.reshape(1)
         start, end = (_one_axis(a, self.ndim) for a in (start_dim, end_dim))
+        if start > end:
+            raise ValueError(f"flatten({start_dim}, {end_dim}) on shape {self.shape}: axes "
+                             f"start_dim <= end_dim are merged, so start_dim must come first")
         merged = int(np.prod(self.shape[start:end + 1]))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
 

@@ -79,6 +79,7 @@ def test_lists_and_strings_as_operands_are_rejected():
     (lambda t: concatenate([]), "at least one"),
     (lambda t: concatenate([t, Tensor(np.ones((3, 3)))], axis=1), r"\(2, 3\) and \(3, 3\)"),
     (lambda t: where(np.ones((2, 3)), t, 0.0), "boolean"),
+    (lambda t: t.flatten(1, 0), r"flatten\(1, 0\).*start_dim <= end_dim"),  # not a new axis
 ])
 def test_bad_arguments(call, message):
     with pytest.raises((TypeError, ValueError, IndexError), match=message):
@@ -105,3 +106,7 @@ def test_conv_and_pool_check_their_shapes():
 def test_cross_entropy_checks_its_labels(targets, message):
     with pytest.raises(ValueError, match=message):
         cross_entropy(Tensor(np.zeros((2, 3))), targets)
+
+
+def test_flattening_a_zero_dimensional_tensor_gives_one_entry():
+    assert Tensor(2.0).flatten().shape == (1,)  # as PyTorch, not an axis error
