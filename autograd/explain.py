@@ -20,6 +20,7 @@ from typing import Any
 from . import graph, rules
 from .stepping import _num, node_names
 from .stepping import symbol as _symbol
+from .value import Value
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ def explain(root: Any, wrt: Any, path_limit: int = 16) -> Explanation:
     Over ``path_limit`` paths, says how many there are and gives the per-node form
     (d root / d v = Σ over consumers c of d root / d c · d c / d v) instead.
     """
+    if not isinstance(root, Value):  # a Tensor's local derivatives are not single numbers
+        raise TypeError(f"explain() writes the chain rule with numbers, so it needs a Value "
+                        f"graph, got a {type(root).__name__}; for Tensors use "
+                        f"backward_steps(root) to see each edge, or grad(root, [x])")
     order = graph.topological_order(root)
     names = node_names(order)
     if wrt not in names:

@@ -136,3 +136,13 @@ def test_steps_on_a_fresh_tensor_graph_end_where_backward_does():
     (twin_x * twin_w).tanh().sum().backward()
     assert len(steps) == 4  # sum <- tanh <- * <- (x, w)
     assert np.array_equal(x.grad, twin_x.grad) and np.array_equal(w.grad, twin_w.grad)
+
+
+def test_explain_on_a_tensor_graph_says_what_to_use_instead():
+    import numpy as np
+
+    from autograd import Tensor
+
+    x = Tensor(np.ones((2, 2)), requires_grad=True, label="x")
+    with pytest.raises(TypeError, match=r"explain\(\) .*Value.*backward_steps"):
+        explain((x * x).sum(), x)  # not an AttributeError from inside the engine
