@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import backward_steps
+from autograd import backward_steps, topological_order
+from autograd.stepping import node_names, symbol
 
 from . import labels, player_html, rendering
 from .draw import DEFAULT_MAX_NODES, draw_graph, graph_nodes
@@ -55,6 +56,8 @@ class Player:
                                  f"Tensor of shape {root.data.shape}; reduce it first, "
                                  f"e.g. step_through(y.sum())")
             self.seed = np.ones_like(root.data)
+        # The names the steps print (label, else v1, v2, ...), for the captions around them.
+        self.names = node_names(topological_order(root))
         nodes = graph_nodes([root])
         before = [(node, node.grad) for node in nodes]
         try:
@@ -124,7 +127,7 @@ class Player:
     def caption(self, frame: int) -> tuple[str, str]:
         """Two lines under the graph: the step's arithmetic and the rule it used."""
         self._check(frame)
-        name = _name(self.root)
+        name = self._name(self.root)
         if frame == 0:
             return (f"before backward: only d{name}/d{name} = 1 is known (the seed)",
                     "each step sends the gradient back along one edge: "
@@ -133,11 +136,12 @@ class Player:
         arithmetic = str(step).split("    [")[0]
         if labels.is_array_node(step.node):  # a vector-Jacobian product, not a number
             assign = "+=" if step.accumulates else "="
-            arithmetic = " ".join(f"d{name}/d{_name(step.parent)} {assign} "
+            arithmetic = " ".join(f"d{name}/d{self._name(step.parent)} {assign} "
                                   f"{step.contribution}".split())
         rule = f"rule: {step.formula}"
         if step.accumulates:
-            rule += f"   (+= : {_name(step.parent)} is reached by a second path, so the two add up)"
+            rule += (f"   (+= : {self._name(step.parent)} is reached by a second path, so "
+                     f"the two add up)")
         return arithmetic, rule
 
     def frame_svg(self, frame: int) -> str:
@@ -298,6 +302,9 @@ class Player:
         except ImportError:  # no ipywidgets: the self-contained HTML player still works
             display(HTML(self._repr_html_()))
 
+    def _name(self, node: Any) -> str:
+        return symbol(self.names[node])
+
     def _edge(self, step: Any) -> str:
         return f"{self.ids[step.node]}:{step.index}"
 
@@ -324,7 +331,4 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "LR",
     """
     return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes)
 
-
-def _name(node: Any) -> str:
-    return getattr(node, "label", "") or getattr(node, "op", "") or "leaf"
 

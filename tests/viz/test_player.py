@@ -315,3 +315,22 @@ def test_a_lone_value_has_no_steps_and_one_frame_with_its_whole_caption():
     longest = max(len(line) for line in player.caption(0))
     # the caption is much wider than one box: the picture grows so that it is not cut off
     assert float(svg.get("viewBox").split()[2]) > 6 * longest
+
+
+def test_captions_name_unlabelled_nodes_as_the_steps_do():
+    # One naming (v1, v2, ... in graph order) for Value and Tensor frames alike; an
+    # operation symbol such as "d*" is not a name.
+    import numpy as np
+
+    from autograd import Tensor
+
+    a = Value(2.0, label="a")
+    player = step_through(a * a)  # the product is v1
+    assert player.caption(0)[0].startswith("before backward: only dv1/dv1 = 1")
+    assert player.caption(1)[0] == str(next(iter(backward_steps(a * a)))).split("    [")[0]
+    x = Tensor(np.ones(3), requires_grad=True, label="x")
+    player = step_through((x * x).sum())  # x * x is v1, the sum v2
+    assert player.caption(0)[0].startswith("before backward: only dv2/dv2 = 1")
+    assert player.caption(1)[0].startswith("dv2/dv1 = [")
+    assert player.caption(3)[0].startswith("dv2/dx += [")
+    assert "(+= : x is reached by a second path" in player.caption(3)[1]
