@@ -25,15 +25,15 @@ cos = np.cos
 sign = np.sign
 divide = np.divide
 power = np.power
+matmul = np.matmul
+reshape = np.reshape
+transpose = np.transpose
+broadcast_to = np.broadcast_to
 
 
 def power_slope(x: np.ndarray, n: float) -> np.ndarray:
     """n·x**(n-1); all zeros when n = 0 (x**0 is flat, even at 0)."""
     return n * np.power(x, n - 1) if n != 0 else np.zeros_like(x)
-matmul = np.matmul
-reshape = np.reshape
-transpose = np.transpose
-broadcast_to = np.broadcast_to
 
 
 def log(x: np.ndarray) -> np.ndarray:
@@ -86,10 +86,12 @@ def softmax(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 def relu(x: np.ndarray) -> np.ndarray:
+    """max(x, 0) elementwise, in x's dtype."""
     return np.maximum(x, 0)
 
 
 def leaky_relu(x: np.ndarray, slope: float) -> np.ndarray:
+    """x where x > 0, else slope·x."""
     return np.where(x > 0, x, slope * x)
 
 
@@ -104,6 +106,7 @@ def constant(x: np.ndarray) -> np.ndarray:
 
 
 def sum(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False) -> np.ndarray:
+    """Σ over ``axis`` (all axes when None), as ``np.sum`` without its Python wrapper."""
     return np.add.reduce(x, axis, keepdims=keepdims)
 
 
