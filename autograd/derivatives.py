@@ -36,7 +36,12 @@ def grad(output: Any, inputs: Sequence[Any], create_graph: bool = False) -> tupl
 
 def _gradient_of(node: Any, totals: dict, create_graph: bool) -> Any:
     if node in totals:
-        return totals[node]
+        gradient = totals[node]
+        # The walk may hand back a broadcast view or an array another result shares;
+        # the caller owns what grad() returns, so give them a writable array of their own.
+        if getattr(gradient, "base", None) is not None:
+            gradient = gradient.copy()
+        return gradient
     if hasattr(node, "_zero_gradient"):
         return node._zero_gradient(create_graph)
     return Value(0.0, role="constant") if create_graph else 0.0  # output does not depend on it

@@ -272,3 +272,17 @@ def test_iterating_gives_rows_and_a_zero_dimensional_tensor_says_why_not():
     assert [row.data.tolist() for row in rows] == [[1.0, 2.0], [3.0, 4.0]]
     with pytest.raises(TypeError, match=r"0-d Tensor.*item\(\)"):
         list(Tensor(1.0))  # not silently empty
+
+
+def test_grad_returns_writable_arrays_of_its_own():
+    import numpy as np
+
+    from autograd import Tensor, grad
+
+    w = Tensor(np.ones(3), requires_grad=True)
+    (g,) = grad(w.sum(), [w])
+    g *= 0.5  # a broadcast view would raise "output array is read-only"
+    assert np.array_equal(g, [0.5, 0.5, 0.5])
+    column = w.reshape(3, 1)
+    a, b = grad((column * 2.0).sum() + w.sum(), [w, column])
+    assert not np.shares_memory(a, b)
