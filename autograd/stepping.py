@@ -46,9 +46,13 @@ class Step:
         """True when the parent already had a gradient: this step adds to it."""
         return self.grad_before is not None
 
+    def name_of(self, node: Any) -> str:
+        """How ``node`` is written in derivatives: its label, or v1, v2, ... when unlabelled."""
+        return symbol(self.names.get(node) or node.label or "x")
+
     def __str__(self) -> str:
-        name = lambda n: symbol(self.names.get(n) or n.label or "x")  # noqa: E731
-        root, node, parent = "d" + name(self.root), name(self.node), name(self.parent)
+        root = "d" + self.name_of(self.root)
+        node, parent = self.name_of(self.node), self.name_of(self.parent)
         assign = "+=" if self.accumulates else "="
         return (f"{root}/d{parent} {assign} {root}/d{node} · d{node}/d{parent} = "
                 f"{_num(self.upstream)} · {_num(self.local)} = {_num(self.contribution)}"
