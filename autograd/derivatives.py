@@ -28,8 +28,7 @@ def grad(output: Any, inputs: Sequence[Any], create_graph: bool = False) -> tupl
     for item in inputs:
         if not hasattr(item, "parents"):
             raise TypeError(f"grad() inputs must be Values or Tensors, got {item!r}")
-    seed = output._seed(create_graph) if hasattr(output, "_seed") else (
-        Value(1.0, role="constant") if create_graph else 1.0)
+    seed = output._seed(create_graph)
     totals = graph.propagate(output, seed, create_graph=create_graph)
     return tuple(_gradient_of(x, totals, create_graph) for x in inputs)
 
@@ -42,9 +41,7 @@ def _gradient_of(node: Any, totals: dict, create_graph: bool) -> Any:
         if getattr(gradient, "base", None) is not None:
             gradient = gradient.copy()
         return gradient
-    if hasattr(node, "_zero_gradient"):
-        return node._zero_gradient(create_graph)
-    return Value(0.0, role="constant") if create_graph else 0.0  # output does not depend on it
+    return node._zero_gradient(create_graph)  # the output does not depend on it
 
 
 def hessian(f: Callable[..., Value], values: Sequence[float]) -> list[list[float]]:

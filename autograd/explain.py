@@ -115,13 +115,13 @@ def explain(root: Any, wrt: Any, path_limit: int = 16) -> Explanation:
     if wrt not in names:
         names[wrt] = getattr(wrt, "label", "") or "x"
     count = _count_paths(order, wrt)
-    total_from_walk = graph.propagate(root, 1.0).get(wrt, 0.0)
-    explanation = Explanation(root, wrt, [], count.get(root, 0), total_from_walk, names)
+    adjoint = graph.propagate(root, 1.0)  # d root / d v for every v, walked once
+    explanation = Explanation(root, wrt, [], count.get(root, 0), adjoint.get(wrt, 0.0), names)
     if 0 < explanation.path_count <= path_limit:
         explanation.paths = _paths(root, wrt, count)
         explanation.total = sum(p.product for p in explanation.paths)
     elif explanation.path_count:
-        explanation.per_node = _per_node_lines(order, wrt, count, names)
+        explanation.per_node = _per_node_lines(order, count, names, adjoint)
     return explanation
 
 
@@ -155,8 +155,7 @@ def _paths(root: Any, wrt: Any, count: dict) -> list[Path]:
     return found
 
 
-def _per_node_lines(order: list, wrt: Any, count: dict, names: dict) -> list[str]:
-    adjoint = graph.propagate(order[-1], 1.0)
+def _per_node_lines(order: list, count: dict, names: dict, adjoint: dict) -> list[str]:
     consumers: dict = {}
     for node in order:
         for index, parent in enumerate(node.parents):

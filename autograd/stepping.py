@@ -66,8 +66,7 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
     ``.grad`` equals what ``root.backward(seed)`` would have left. The root's own
     gradient is set before the first step.
     """
-    if hasattr(root, "_seed"):  # a Tensor: the seed takes the output's shape
-        seed = root._seed(False) * seed
+    seed = root._seed(False) * seed  # a Tensor's seed takes the output's shape
     names = node_names(graph.topological_order(root))
     recorded: list[tuple] = []
     totals = graph.propagate(

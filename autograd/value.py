@@ -99,6 +99,14 @@ class Value:
     def _accumulate(self, gradient: float) -> None:
         self.grad += gradient
 
+    def _seed(self, create_graph: bool) -> Any:
+        """d self / d self, where a backward walk starts: 1, as a Value to differentiate."""
+        return Value(1.0, role="constant") if create_graph else 1.0
+
+    def _zero_gradient(self, create_graph: bool) -> Any:
+        """The gradient of an input the output does not depend on."""
+        return Value(0.0, role="constant") if create_graph else 0.0
+
     # --- arithmetic (micrograd's template: convert, compute, record) ------------------
     def __add__(self, other: Any) -> Value:
         return Value._record2(rules.ADD, self, _as_value(other, "+"))
