@@ -123,8 +123,9 @@ def graph(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:  # e.g. log(-1) with these numbers
         fail(prog, str(error))
     root.label = root.label or "out"
+    # the formula's variables, in graph order: checked, printed and explained from one walk
+    leaves = {n.label: n for n in topological_order(root) if not n.parents and n.label}
     if args.explain is not None:
-        leaves = {n.label: n for n in topological_order(root) if not n.parents and n.label}
         if args.explain not in leaves:
             fail(prog, f"--explain {args.explain}: not a variable of the formula "
                        f"(variables: {', '.join(sorted(leaves)) or 'none'})")
@@ -133,12 +134,10 @@ def graph(args: argparse.Namespace) -> int:
         print(f"wrote {Path(html).resolve()}")
     root.backward()
     print(f"{root.label} = {root.data:.6g}")
-    for node in topological_order(root):
-        if not node.parents and node.label:
-            print(f"  d{root.label}/d{node.label} = {node.grad:.6g}")
+    for name, leaf in leaves.items():
+        print(f"  d{root.label}/d{name} = {leaf.grad:.6g}")
     if args.explain is not None:
-        leaf = next(n for n in topological_order(root) if n.label == args.explain)
-        print(explain(root, wrt=leaf))
+        print(explain(root, wrt=leaves[args.explain]))
     try:
         written = viz.render(root, args.output, rankdir=args.rankdir)
     except (ValueError, RuntimeError, OSError) as error:
