@@ -15,6 +15,7 @@ message that points at the offending part.
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Mapping
 
 from .value import Value
@@ -22,8 +23,8 @@ from .value import Value
 MAX_LENGTH = 500
 FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "step",
              "sin", "cos", "abs")
-_BINARY = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__",
-           ast.Div: "__truediv__", ast.Pow: "__pow__"}
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Pow: operator.pow}
 
 
 class ExpressionError(ValueError):
@@ -75,15 +76,20 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     leaves = {name: number if isinstance(number, Value)
               else Value(float(number), label=name, role="input")
               for name, number in variables.items()}
-    return _build(tree.body, text, leaves)
+    return _as_node(_build(tree.body, text, leaves))
 
 
-def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
+def _as_node(x: Value | float) -> Value:
+    return x if isinstance(x, Value) else Value(x, role="constant")
+
+
+def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value | float:
+    """A Value, or a plain number, which the operation using it folds in (as in code)."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise _refuse(text, node, f"only numbers are allowed as constants, not "
                                       f"{node.value!r}")
-        return Value(float(node.value), role="constant")
+        return float(node.value)
     if isinstance(node, ast.Name):
         if node.id in leaves:
             return leaves[node.id]
@@ -94,7 +100,9 @@ def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
                                   f"give it a value, e.g. {node.id}=1.0")
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _build(node.left, text, leaves), _build(node.right, text, leaves)
-        return getattr(left, _BINARY[type(node.op)])(right)
+        if not isinstance(right, Value):  # "2*3": make the left a node, so it is drawn
+            left = _as_node(left)
+        return _BINARY[type(node.op)](left, right)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _build(node.operand, text, leaves)
         return -operand if isinstance(node.op, ast.USub) else operand
@@ -104,7 +112,7 @@ def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
                                            f"{', '.join(FUNCTIONS)}")
         if node.keywords or len(node.args) != 1:
             raise _refuse(text, node, f"{node.func.id}() takes exactly one argument")
-        argument = _build(node.args[0], text, leaves)
+        argument = _as_node(_build(node.args[0], text, leaves))
         return abs(argument) if node.func.id == "abs" else getattr(argument, node.func.id)()
     kinds = {ast.Attribute: "attribute access", ast.Subscript: "indexing",
              ast.Lambda: "lambda", ast.Compare: "comparison", ast.BoolOp: "and/or",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: rule.forward is read on every operation
 class Rule:
     """One operation: ``forward(ops, *xs, **attrs)``, ``local(ops, out, *xs, **attrs)``.
 
@@ -97,6 +97,34 @@ POW = define("**", lambda ops, x, exponent: ops.power(x, exponent),
 POWV = define("pow", lambda ops, a, b: ops.power(a, b),
               lambda ops, out, a, b: (b * ops.power(a, b - 1.0), out * ops.log_or_nan(a)),
               ("d(a**b)/da = b·a**(b-1)", "d(a**b)/db = a**b·ln a"), describe=lambda: "**")
+
+# --- a Value and a plain number: one node, the number an attribute -----------------
+# ``x + 1`` records one node with parents (x,), not a second node for the 1: a number
+# gets no gradient (as in PyTorch), and half the nodes is half the walking.
+ADD_CONSTANT = define("x+c", lambda ops, x, constant: x + constant,
+                      lambda ops, out, x, constant: (1.0,), ("d(x+c)/dx = 1",),
+                      describe=lambda constant: f"+ {_fmt(constant)}")
+SUB_CONSTANT = define("x-c", lambda ops, x, constant: x - constant,
+                      lambda ops, out, x, constant: (1.0,), ("d(x-c)/dx = 1",),
+                      describe=lambda constant: f"- {_fmt(constant)}")
+CONSTANT_SUB = define("c-x", lambda ops, x, constant: constant - x,
+                      lambda ops, out, x, constant: (-1.0,), ("d(c-x)/dx = -1",),
+                      describe=lambda constant: f"{_fmt(constant)} -")
+MUL_CONSTANT = define("x*c", lambda ops, x, constant: x * constant,
+                      lambda ops, out, x, constant: (constant,), ("d(x*c)/dx = c",),
+                      describe=lambda constant: f"* {_fmt(constant)}")
+DIV_CONSTANT = define("x/c", lambda ops, x, constant: ops.divide(x, constant),
+                      lambda ops, out, x, constant: (1.0 / constant,), ("d(x/c)/dx = 1/c",),
+                      describe=lambda constant: f"/ {_fmt(constant)}")
+CONSTANT_DIV = define("c/x", lambda ops, x, constant: ops.divide(constant, x),
+                      lambda ops, out, x, constant: (-out / x,),  # -c/x² = -out/x
+                      ("d(c/x)/dx = -c/x²",), describe=lambda constant: f"{_fmt(constant)} /")
+CONSTANT_POW = define("c**x", lambda ops, x, constant: ops.power(constant, x),
+                      lambda ops, out, x, constant: (out * ops.log_or_nan(constant),),
+                      ("d(c**x)/dx = c**x·ln c",),
+                      describe=lambda constant: f"{_fmt(constant)} **")
+CONSTANT_RULES = (ADD_CONSTANT, SUB_CONSTANT, CONSTANT_SUB, MUL_CONSTANT, DIV_CONSTANT,
+                  CONSTANT_DIV, CONSTANT_POW)
 
 # --- elementwise functions ---------------------------------------------------------
 ABS = define("abs", lambda ops, x: abs(x), lambda ops, out, x: (ops.sign(x),),

@@ -67,8 +67,9 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "_requires_grad", "label", "op", "parents", "attrs",
-                 "scope", "role", "__weakref__")
+                 "scope", "role", "_walk", "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Tensor works
+    local_grads = None  # gradients come from vector-Jacobian products (_vjp), not numbers
 
     def __init__(self, data: Any, requires_grad: bool = False, label: str = "",
                  role: str = "") -> None:
@@ -84,6 +85,7 @@ class Tensor:
         self.attrs: dict | None = None
         self.scope = STATE.scope
         self.role = role
+        self._walk = None  # scratch fields of the backward walk (see autograd.graph)
 
     @property
     def requires_grad(self) -> bool:
@@ -117,6 +119,7 @@ class Tensor:
         node.label = ""
         node.scope = STATE.scope
         node.role = ""
+        node._walk = None
         recording = False
         if STATE.grad_enabled:
             for p in parents:
@@ -672,6 +675,7 @@ def _constant(array: np.ndarray) -> Tensor:
     node.attrs = None
     node.scope = STATE.scope
     node.role = "constant"
+    node._walk = None
     return node
 
 

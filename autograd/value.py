@@ -33,11 +33,13 @@ class Value:
     ``.local_grads`` holds d self / d parent for each parent (floats), ``.attrs`` the
     operation's settings (``{"exponent": 2}`` for ``x ** 2``), ``.scope`` the names of
     the scopes it was created in and ``.role`` what ``nn`` or the user says it is
-    (``"parameter"``, ``"input"``; ``"constant"`` for numbers pulled into an operation).
+    (``"parameter"``, ``"input"``; ``"constant"`` for a number made a leaf, as the plain
+    numbers given to ``dot`` or ``sum_values`` are). A number in a binary operation is
+    not a node at all: ``x + 1`` is one node, op ``"x+c"``, with ``attrs == {"constant": 1.0}``.
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "attrs",
-                 "scope", "role", "__weakref__")
+                 "scope", "role", "_walk", "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
     def __init__(self, data: float, label: str = "", role: str = "") -> None:
@@ -54,6 +56,7 @@ class Value:
         self.attrs: dict | None = None
         self.scope = STATE.scope
         self.role = role
+        self._walk = None  # scratch fields of the backward walk (see autograd.graph)
 
     # --- recording an operation -------------------------------------------------------
     @staticmethod
@@ -89,7 +92,7 @@ class Value:
 
     def _vjp(self, upstream: Any, create_graph: bool) -> list:
         """Contribution to each parent's gradient: upstream x local (the chain rule)."""
-        if not create_graph:
+        if not create_graph:  # (the backward walk does this product itself, inline)
             return [local * upstream for local in self.local_grads]
         # Re-apply the rule to Values, so the derivative is itself a differentiable graph.
         rule = rules.RULES[self.op]
@@ -107,30 +110,73 @@ class Value:
         """The gradient of an input the output does not depend on."""
         return Value(0.0, role="constant") if create_graph else 0.0
 
-    # --- arithmetic (micrograd's template: convert, compute, record) ------------------
-    def __add__(self, other: Any) -> Value:
-        return Value._record2(rules.ADD, self, _as_value(other, "+"))
+    @staticmethod
+    def _record_constant(rule: rules.Rule, x: Value, constant: Any, symbol: str) -> Value:
+        """``x`` combined with a plain number: one node, the number kept in ``attrs``."""
+        # ints and floats first: the abstract-class check in _constant_number is slow
+        if type(constant) is not float:
+            constant = float(constant) if type(constant) is int else _constant_number(
+                constant, symbol)
+        try:
+            out = rule.forward(scalar_math, x.data, constant)
+            local = rule.local(scalar_math, out, x.data, constant)
+        except (ArithmeticError, ValueError) as error:
+            raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
+        # _node's work written out here: this is the path of every `x + 1`, and the
+        # call costs as much as the fields it fills.
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        node.scope = STATE.scope
+        node.role = ""
+        node._walk = None
+        if STATE.grad_enabled:
+            node.op = rule.name
+            node.parents = (x,)
+            node.local_grads = local
+            node.attrs = _SHARED_ATTRS.get(constant) or _constant_attrs(constant)
+        else:
+            node.op = ""
+            node.parents = ()
+            node.local_grads = ()
+            node.attrs = None
+        return node
 
-    def __radd__(self, other: Any) -> Value:  # other + self
-        return Value._record2(rules.ADD, _as_value(other, "+"), self)
+    # --- arithmetic (micrograd's template: look at the other operand, compute, record) -
+    # With another Value both sides are parents; with a number, the number is folded
+    # into the operation (x + 1 is one node), as PyTorch keeps scalars out of its graph.
+    def __add__(self, other: Any) -> Value:
+        if isinstance(other, Value):
+            return Value._record2(rules.ADD, self, other)
+        return Value._record_constant(rules.ADD_CONSTANT, self, other, "+")
+
+    def __radd__(self, other: Any) -> Value:  # other + self == self + other, exactly
+        return Value._record_constant(rules.ADD_CONSTANT, self, other, "+")
 
     def __sub__(self, other: Any) -> Value:
-        return Value._record2(rules.SUB, self, _as_value(other, "-"))
+        if isinstance(other, Value):
+            return Value._record2(rules.SUB, self, other)
+        return Value._record_constant(rules.SUB_CONSTANT, self, other, "-")
 
     def __rsub__(self, other: Any) -> Value:  # other - self
-        return Value._record2(rules.SUB, _as_value(other, "-"), self)
+        return Value._record_constant(rules.CONSTANT_SUB, self, other, "-")
 
     def __mul__(self, other: Any) -> Value:
-        return Value._record2(rules.MUL, self, _as_value(other, "*"))
+        if isinstance(other, Value):
+            return Value._record2(rules.MUL, self, other)
+        return Value._record_constant(rules.MUL_CONSTANT, self, other, "*")
 
-    def __rmul__(self, other: Any) -> Value:  # other * self
-        return Value._record2(rules.MUL, _as_value(other, "*"), self)
+    def __rmul__(self, other: Any) -> Value:  # other * self == self * other, exactly
+        return Value._record_constant(rules.MUL_CONSTANT, self, other, "*")
 
     def __truediv__(self, other: Any) -> Value:
-        return Value._record2(rules.DIV, self, _as_value(other, "/"))
+        if isinstance(other, Value):
+            return Value._record2(rules.DIV, self, other)
+        return Value._record_constant(rules.DIV_CONSTANT, self, other, "/")
 
     def __rtruediv__(self, other: Any) -> Value:  # other / self
-        return Value._record2(rules.DIV, _as_value(other, "/"), self)
+        return Value._record_constant(rules.CONSTANT_DIV, self, other, "/")
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
@@ -141,7 +187,7 @@ class Value:
         return Value._record(rules.POW, (self,), {"exponent": float(exponent)})
 
     def __rpow__(self, base: Any) -> Value:  # base ** self
-        return Value._record2(rules.POWV, _as_value(base, "**"), self)
+        return Value._record_constant(rules.CONSTANT_POW, self, base, "**")
 
     def __neg__(self) -> Value:
         return Value._record1(rules.NEG, self)
@@ -272,6 +318,7 @@ def _node(out: float, op: str, parents: tuple, local: tuple, attrs: dict | None)
     node.label = ""
     node.scope = STATE.scope
     node.role = ""
+    node._walk = None
     if STATE.grad_enabled:
         node.op = op
         node.parents = parents
@@ -297,26 +344,53 @@ def _real_number(data: Any) -> float:
     return float(data)
 
 
-def _as_value(other: Any, symbol: str) -> Value:
-    if type(other) is Value:
-        return other
-    if type(other) is float or type(other) is int:  # fast path: most operands are these
-        return Value(float(other), role="constant")
-    if isinstance(other, Value):
-        return other
+_SHARED_ATTRS: dict[float, dict] = {}
+
+
+def _constant_attrs(constant: float) -> dict:
+    """``{"constant": c}``, one shared dict per number (``x + 1`` a million times makes one).
+
+    A dict per node was half the memory of a long chain. Shared dicts are read, never
+    written. Zero gets a dict of its own each time, so that -0.0 is not shown as 0.0.
+    """
+    attrs = _SHARED_ATTRS.get(constant)
+    if attrs is None:
+        attrs = {"constant": constant}
+        if constant and len(_SHARED_ATTRS) < 1024:  # the numbers a program uses repeatedly
+            _SHARED_ATTRS[constant] = attrs
+    return attrs
+
+
+def _constant_number(other: Any, symbol: str) -> float:
+    """A number operand as a float, or a TypeError that says what to use instead."""
     if isinstance(other, bool) or not isinstance(other, Number):
         raise TypeError(f"cannot use {other!r} ({type(other).__name__}) with {symbol} on a "
                         f"Value: use a number or a Value (for arrays, Tensor)")
-    return Value(float(other), role="constant")
+    return float(other)
+
+
+def _as_value(other: Any, symbol: str) -> Value:
+    """A Value as it is; a number as a leaf with role ``"constant"`` (for n-ary nodes)."""
+    if type(other) is Value:
+        return other
+    if isinstance(other, Value):
+        return other
+    return Value(_constant_number(other, symbol), role="constant")
 
 
 _INFIX = {"+", "-", "*", "/", "**", "pow"}
+# How an operation with a number folded in reads in an error message.
+_WITH_CONSTANT = {"x+c": "{x} + {c}", "x-c": "{x} - {c}", "c-x": "{c} - {x}",
+                  "x*c": "{x} * {c}", "x/c": "{x} / {c}", "c/x": "{c} / {x}",
+                  "c**x": "{c} ** {x}"}
 
 
 def _with_operands(error: Exception, rule: rules.Rule, xs: list, attrs: dict) -> Exception:
     """The same kind of error, with the operation and its operands in the message."""
     shown = [repr(x) for x in xs] + [repr(v) for v in attrs.values()]
-    if rule.name in _INFIX:
+    if rule.name in _WITH_CONSTANT:
+        expression = _WITH_CONSTANT[rule.name].format(x=shown[0], c=shown[1])
+    elif rule.name in _INFIX:
         symbol = "**" if rule.name == "pow" else rule.name
         expression = f"{shown[0]} {symbol} {shown[1]}"
     else:
@@ -363,7 +437,9 @@ def sum_values(values: Iterable[Any]) -> Value:
     return Value._record(rules.SUM, parts)
 
 
-def _log_or_nan(x: Value) -> Value:
+def _log_or_nan(x: Any) -> Any:
+    if not isinstance(x, Value):  # a number folded into the operation (c ** x)
+        return scalar_math.log_or_nan(x)
     return x.log() if x.data > 0 else Value(math.nan, role="constant")
 
 

@@ -15,7 +15,7 @@ the same way here for SVG files and in the browser by the HTML player: nothing m
 
     >>> from autograd import Value
     >>> from viz.draw import draw_graph
-    >>> y = Value(2.0, label="x") * 3
+    >>> y = Value(2.0, label="x") * Value(3.0, label="k")
     >>> base = BaseSvg.lay_out(draw_graph(y, grads={}, stable_layout=True, show_edge_grads=True))
     >>> sorted(base.texts)
     ['n0-grad', 'n1-grad', 'n2-grad', 'n2:0-text', 'n2:1-text']

@@ -4,7 +4,7 @@ Kinds of node, told apart by colour (and the output by a thicker border):
 
     input         a leaf the user fed in (role "input", or any leaf without a role)
     parameter     a trainable leaf (role "parameter", set by ``nn``)
-    constant      a number pulled into an operation (role "constant")
+    constant      a number made a leaf (role "constant"; x + 1 folds the 1 into the op)
     intermediate  the result of an operation
     output        the root the drawing starts from
 

@@ -8,11 +8,10 @@ do not hit the recursion limit.
     >>> from autograd import Value
     >>> a = Value(2.0, label="a")
     >>> print(text_tree([a * a + 1], lambda n: n.label or n.op))
-    +
-    ├── *
-    │   ├── a
-    │   └── a (shown above)
-    └── ·
+    x+c
+    └── *
+        ├── a
+        └── a (shown above)
 """
 
 from __future__ import annotations

@@ -35,6 +35,17 @@ UNARY = {
     "square": (lambda x: x ** 2, lambda x: True),
     "power 1.5": (lambda x: x ** 1.5, lambda x: x > 0.1),
     "reciprocal": (lambda x: x ** -1, lambda x: abs(x) > 0.1),
+    # a plain number on either side: folded into one node (rules x+c, c-x, x*c, ...)
+    "x + 1.5": (lambda x: x + 1.5, lambda x: True),
+    "2 + x": (lambda x: 2 + x, lambda x: True),
+    "x - 0.5": (lambda x: x - 0.5, lambda x: True),
+    "2.5 - x": (lambda x: 2.5 - x, lambda x: True),
+    "x * -0.7": (lambda x: x * -0.7, lambda x: True),
+    "3 * x": (lambda x: 3 * x, lambda x: True),
+    "x / 1.3": (lambda x: x / 1.3, lambda x: True),
+    "1.3 / x": (lambda x: 1.3 / x, lambda x: abs(x) > 0.1),
+    "2 ** x": (lambda x: 2 ** x, lambda x: x < 8),
+    "0.5 ** x": (lambda x: 0.5 ** x, lambda x: x > -8),
 }
 BINARY = {
     "+": (lambda a, b: a + b, lambda a, b: True),

@@ -51,3 +51,15 @@ def test_gradcheck_rejects_non_value_output_and_bad_eps():
         gradcheck(lambda x: 3.0, [1.0])
     with pytest.raises(ValueError, match="eps"):
         gradcheck(lambda x: x, [1.0], eps=0)
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: 2 / Value(0), ["2.0 / 0.0", "division by zero"]),
+    (lambda: 0 ** Value(-1), ["0.0 ** -1.0"]),
+    (lambda: Value(2) + True, ["True", "+", "use a number or a Value"]),
+    (lambda: 2 ** Value(5000), ["2.0 ** 5000.0", "too large"]),
+])
+def test_a_number_folded_into_an_operation_gets_the_same_errors(make, words):
+    with pytest.raises((ZeroDivisionError, TypeError, OverflowError)) as error:
+        make()
+    assert all(word in str(error.value) for word in words), str(error.value)

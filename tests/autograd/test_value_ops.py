@@ -22,6 +22,16 @@ UNARY = {
     "square": (lambda x: x ** 2, lambda x: x ** 2, -1.5),
     "cube root": (lambda x: x ** (1 / 3), lambda x: x ** (1 / 3), 8.0),
     "reciprocal": (lambda x: 1 / x, lambda x: 1 / x, 0.5),
+    # a Value and a plain number, on either side (one node each, the number folded in)
+    "x + number": (lambda x: x + 2, lambda x: x + 2, 0.3),
+    "number + x": (lambda x: 2 + x, lambda x: 2 + x, 0.3),
+    "x - number": (lambda x: x - 2, lambda x: x - 2, 0.3),
+    "number - x": (lambda x: 2 - x, lambda x: 2 - x, 0.3),
+    "x * number": (lambda x: x * -3, lambda x: x * -3, 0.3),
+    "number * x": (lambda x: -3 * x, lambda x: -3 * x, 0.3),
+    "x / number": (lambda x: x / 7, lambda x: x / 7, 0.3),
+    "number / x": (lambda x: 7 / x, lambda x: 7 / x, 0.3),
+    "number ** x": (lambda x: 1.7 ** x, lambda x: 1.7 ** x, 0.3),
 }
 
 BINARY = {
@@ -159,3 +169,36 @@ def test_powers_at_zero_follow_pytorch():
     x = Value(0.0)
     (x ** 2).backward()
     assert x.grad == 0.0
+
+
+def test_a_number_operand_is_folded_into_one_node():
+    x = Value(3.0, label="x")
+    cases = {"x+c": x + 2, "x-c": x - 2, "c-x": 2 - x, "x*c": x * 2, "x/c": x / 2,
+             "c/x": 2 / x, "c**x": 2 ** x}
+    for op, node in cases.items():
+        assert node.op == op and node.parents == (x,) and node.attrs == {"constant": 2.0}
+    assert (2 + x).op == "x+c" and (2 * x).op == "x*c"  # commutative: the same rule
+    assert (x + 1).attrs is (x + 1.0).attrs  # one shared dict per number, not one per node
+
+
+def test_a_folded_zero_keeps_its_sign():
+    minus_zero = Value(-0.0)
+    assert math.copysign(1.0, (minus_zero + -0.0).data) == -1.0
+    assert math.copysign(1.0, (minus_zero + 0.0).data) == 1.0
+    assert math.copysign(1.0, (Value(1.0) + -0.0).attrs["constant"]) == -1.0
+
+
+def test_number_to_a_value_power_with_a_negative_base():
+    x = Value(2.0)
+    y = (-2) ** x
+    y.backward()
+    assert y.data == 4.0 and math.isnan(x.grad)  # ln of a negative base: nan, as PyTorch
+
+
+def test_numpy_scalars_fold_like_floats():
+    import numpy as np
+
+    x = Value(3.0)
+    y = np.float64(2.0) * x + np.int64(1)
+    y.backward()
+    assert y.data == 7.0 and x.grad == 2.0 and y.op == "x+c"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value, graph
+from autograd import Value, graph, sum_values
 from viz import GraphTooLargeError, draw_graph
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -80,8 +80,14 @@ def test_kinds_have_their_colours(neuron):
     assert '<td bgcolor="#d4e8f7"><b>x1</b>' in source       # input
     assert '<td bgcolor="#cdeccd"><b>o</b>' in source        # output
     assert '<td bgcolor="#ffffff"><b>n</b>' in source        # intermediate
-    c = Value(2.0, label="z") * 3
+    c = sum_values([Value(2.0, label="z"), 3])  # an n-ary node keeps a number as a leaf
     assert 'bgcolor="#eeeeee">data 3.0000' in draw_graph(c).source  # constant 3
+
+
+def test_a_number_in_an_operation_is_drawn_in_the_operation():
+    source = draw_graph(Value(2.0, label="z") * 3).source
+    assert "<td>* 3</td>" in source and 'tooltip="d(x*c)/dx = c"' in source
+    assert source.count("->") == 2  # z -> (* 3) -> result: no node for the 3
 
 
 def test_legend_lists_every_kind(neuron):
@@ -163,17 +169,17 @@ def test_over_large_graph_names_the_option_to_use():
         y = y * 1.0
     with pytest.raises(GraphTooLargeError, match=r"max_nodes=\d+ \(or None\)"):
         draw_graph(y)
-    assert draw_graph(y, max_nodes=None).source.count("->") == 900
+    assert draw_graph(y, max_nodes=None).source.count("->") == 600  # x -> (* 1) -> y, 300 times
 
 
 def test_100000_node_chain_answers_quickly_without_recursion_error():
     y = Value(0.5)
     for _ in range(50_000):
-        y = y + 1.0  # each step: one new node and one constant, 100,000 nodes in all
+        y = y + 1.0  # each step: one node, with the 1 folded into it
     start = time.perf_counter()
-    with pytest.raises(GraphTooLargeError, match="150,001 nodes"):
+    with pytest.raises(GraphTooLargeError, match="100,001 nodes"):
         draw_graph(y)
-    with pytest.raises(GraphTooLargeError, match="max_nodes=150001") as error:
+    with pytest.raises(GraphTooLargeError, match="max_nodes=100001") as error:
         draw_graph(y, collapse="module")
     assert "collapse" not in str(error.value) and "depth" not in str(error.value)  # no modules
     assert time.perf_counter() - start < 5

@@ -152,7 +152,7 @@ def test_labels_with_markup_show_as_text_and_run_nothing(browser, tmp_path):
 
 def test_two_players_on_one_notebook_page_step_independently(browser, neuron):
     o, _ = neuron
-    first, second = step_through(o), step_through(Value(1.0, label="z") * 2)
+    first, second = step_through(o), step_through(Value(1.0, label="z") * Value(2.0))
     watched = Watched(browser)
     watched.page.set_content(f"<body>{fragment(first)}{fragment(second)}</body>")
     players = watched.page.locator(".cr-player")
