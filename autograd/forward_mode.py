@@ -46,7 +46,7 @@ def _lift(x: Any) -> Dual:
 def _apply(rule: rules.Rule, *inputs: Any, **attrs: Any) -> Dual:
     xs = [d.value for d in inputs]
     out = rule.forward(scalar_math, *xs, **attrs)
-    local = rule.local(scalar_math, out, *xs, **attrs)
+    local = rule.local_derivatives(scalar_math, out, *xs, **attrs)
     return Dual(out, sum(lg * d.tangent for lg, d in zip(local, inputs)))
 
 

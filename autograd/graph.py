@@ -9,11 +9,12 @@ Both walks here are Kahn's algorithm run from the output: count how many consume
 each node has below the root, then take a node once all of its consumers are done.
 Iterative, so a chain of a million operations does not hit Python's recursion limit.
 
-During a walk each node carries three scratch fields: ``_walk`` (which walk last
-reached it), ``_waiting`` (consumers not done yet) and ``_pending`` (the gradient
-summed so far). Keeping them on the node rather than in dicts keyed by node halves
-the cost of a walk (no hashing per edge), which is most of ``backward()`` on a long
-chain; walks take a lock so two threads never share those fields.
+During a walk each node carries two scratch fields: ``_waiting`` (consumers not done
+yet) and ``_pending`` (the gradient summed so far). Keeping them on the node rather
+than in dicts keyed by node halves the cost of a walk (no hashing per edge), which is
+most of ``backward()`` on a long chain. Two fields and not more: every field of a node
+is one more thing Python's cyclic garbage collector reads each time it scans a large
+graph, and a third one measurably slowed down building a million-node chain.
 """
 
 from __future__ import annotations
@@ -23,57 +24,65 @@ from collections.abc import Callable
 from typing import Any
 
 
-class _TakingTurns:
-    """Walks take turns, since they write scratch fields on the nodes they visit.
+class _Walking:
+    """Entered around every walk: walks take turns, and clean up after an exception.
 
-    A walk started from inside another walk in the same thread (from an ``on_edge``
-    hook) is refused with an error rather than left waiting for itself forever.
+    Walks write scratch fields on the nodes they visit, so two threads must not walk
+    at once. A walk started from inside another walk in the same thread (from an
+    ``on_edge`` hook) is refused with an error rather than left waiting for itself,
+    and a walk cut short by an exception resets the fields it left half-done.
     """
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._owner: int | None = None
+    _lock = threading.Lock()
+    _owner: int | None = None
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
 
     def __enter__(self) -> None:
-        if self._owner == threading.get_ident():
+        if _Walking._owner == threading.get_ident():
             raise RuntimeError("a graph walk (backward, grad, topological_order) was started "
                                "inside another one, from an on_edge hook; record what you "
                                "need in the hook and walk after it returns")
-        self._lock.acquire()
-        self._owner = threading.get_ident()
+        _Walking._lock.acquire()
+        _Walking._owner = threading.get_ident()
 
-    def __exit__(self, *exc_info: object) -> None:
-        self._owner = None
-        self._lock.release()
+    def __exit__(self, kind: type | None, *exc_info: object) -> None:
+        try:
+            if kind is not None:
+                _clear(self.root)
+        finally:
+            _Walking._owner = None
+            _Walking._lock.release()
 
 
-_ONE_WALK_AT_A_TIME = _TakingTurns()
+def _clear(root: Any) -> None:
+    """Reset ``_waiting`` and ``_pending`` on every node below ``root``."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        node._waiting = 0
+        node._pending = None
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
 
 
-class _Walk:
-    """A token for one walk: ``node._walk is walk`` says the walk has reached the node.
+def _count_consumers(root: Any) -> None:
+    """Count into ``node._waiting`` how many consumers each node below ``root`` has.
 
-    A fresh token per walk means no clean-up pass: fields left by an earlier walk,
-    even one interrupted by an exception, are simply not this walk's.
+    Outside a walk every node has ``_waiting == 0``, so a count above 0 means "already
+    reached by this walk"; every walk brings each count back down to 0 as it goes.
     """
-
-    __slots__ = ()
-
-
-def _reach(root: Any, walk: _Walk) -> None:
-    """Mark every node below ``root`` and count its consumers into ``node._waiting``."""
-    root._walk = walk
-    root._waiting = 0
-    root._pending = None
     stack = [root]
     while stack:
         for parent in stack.pop().parents:
-            if parent._walk is walk:
+            if parent._waiting:
                 parent._waiting += 1
             else:
-                parent._walk = walk
                 parent._waiting = 1
-                parent._pending = None
                 stack.append(parent)
 
 
@@ -86,8 +95,8 @@ def topological_order(root: Any) -> list:
     ['a', 'k', '*', '+']
     """
     order = []
-    with _ONE_WALK_AT_A_TIME:
-        _reach(root, _Walk())
+    with _Walking(root):
+        _count_consumers(root)
         ready = [root]
         while ready:
             node = ready.pop()
@@ -113,20 +122,19 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
     None, straight into ``node.grad`` (``backward``). Along each edge the parent
     receives upstream x local, added to what it has (the ``+=`` where a node fans out).
     """
-    with _ONE_WALK_AT_A_TIME:
-        _reach(root, _Walk())
+    with _Walking(root):
+        _count_consumers(root)
         root._pending = seed
         ready = [root]
         while ready:
             node = ready.pop()
             upstream = node._pending
             node._pending = None  # let go of the array as soon as it is used
-            if upstream is None:  # a leaf no gradient reached (a Tensor not requiring it)
-                continue
-            if totals is None:
-                node._accumulate(upstream)
-            else:
-                totals[node] = upstream
+            if upstream is not None:  # (None: no gradient reached it, e.g. a constant Tensor)
+                if totals is None:
+                    node._accumulate(upstream)
+                else:
+                    totals[node] = upstream
             parents = node.parents
             if not parents:
                 continue
@@ -134,8 +142,12 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
             # right here, the chain rule literally. Tensors (vector-Jacobian products) and
             # gradients that must stay differentiable are worked out by the node's _vjp.
             local_grads = node.local_grads
-            vjp = None if local_grads is not None and not create_graph else node._vjp(
-                upstream, create_graph)
+            if upstream is None:  # nothing flows on, but the parents are still released
+                vjp = (None,) * len(parents)
+            elif local_grads is not None and not create_graph:
+                vjp = None
+            else:
+                vjp = node._vjp(upstream, create_graph)
             for index, parent in enumerate(parents):
                 contribution = upstream * local_grads[index] if vjp is None else vjp[index]
                 if contribution is not None:

@@ -25,7 +25,9 @@ from typing import Any
 class Rule:
     """One operation: ``forward(ops, *xs, **attrs)``, ``local(ops, out, *xs, **attrs)``.
 
-    ``local`` returns one local derivative per input, in operand order. ``formulas``
+    ``local`` returns one local derivative per input, in operand order; where they do
+    not depend on the inputs (d(a+b)/da = 1) it is simply that tuple of numbers, which
+    saves a call on the commonest operations. ``formulas``
     holds the text of each (or a function ``(i, n) -> str`` for n-ary operations).
     ``vjp`` is for array operations whose local derivative is not elementwise
     (``matmul``, ``sum`` over an axis): ``vjp(ops, upstream, out, *xs, **attrs)``
@@ -34,10 +36,16 @@ class Rule:
 
     name: str
     forward: Callable[..., Any]
-    local: Callable[..., tuple] | None
+    local: Callable[..., tuple] | tuple[float, ...] | None
     formulas: tuple[str, ...] | Callable[[int, int], str]
     describe: Callable[..., str] | None = None
     vjp: Callable[..., tuple] | None = None
+
+    def local_derivatives(self, ops: Any, out: Any, *xs: Any, **attrs: Any) -> tuple:
+        """d out / d x_i for each input, e.g. ``(b, a)`` for ``a*b``."""
+        if type(self.local) is tuple:
+            return self.local
+        return self.local(ops, out, *xs, **attrs)
 
     def formula(self, index: int, arity: int) -> str:
         """The text of d out / d input_index, e.g. ``d(a*b)/da = b``."""
@@ -78,16 +86,16 @@ def _fmt(number: float) -> str:
 
 
 # --- arithmetic --------------------------------------------------------------------
-ADD = define("+", lambda ops, a, b: a + b, lambda ops, out, a, b: (1.0, 1.0),
+ADD = define("+", lambda ops, a, b: a + b, (1.0, 1.0),
              ("d(a+b)/da = 1", "d(a+b)/db = 1"))
-SUB = define("-", lambda ops, a, b: a - b, lambda ops, out, a, b: (1.0, -1.0),
+SUB = define("-", lambda ops, a, b: a - b, (1.0, -1.0),
              ("d(a-b)/da = 1", "d(a-b)/db = -1"))
 MUL = define("*", lambda ops, a, b: a * b, lambda ops, out, a, b: (b, a),
              ("d(a*b)/da = b", "d(a*b)/db = a"))
 DIV = define("/", lambda ops, a, b: ops.divide(a, b),
              lambda ops, out, a, b: (1.0 / b, -out / b),  # d(a/b)/db = -a/b² = -out/b
              ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b²"))
-NEG = define("neg", lambda ops, x: -x, lambda ops, out, x: (-1.0,), ("d(-x)/dx = -1",))
+NEG = define("neg", lambda ops, x: -x, (-1.0,), ("d(-x)/dx = -1",))
 # x ** n with a number n (an attribute, not an input: it gets no gradient).
 POW = define("**", lambda ops, x, exponent: ops.power(x, exponent),
              lambda ops, out, x, exponent: (ops.power_slope(x, exponent),),
@@ -102,13 +110,13 @@ POWV = define("pow", lambda ops, a, b: ops.power(a, b),
 # ``x + 1`` records one node with parents (x,), not a second node for the 1: a number
 # gets no gradient (as in PyTorch), and half the nodes is half the walking.
 ADD_CONSTANT = define("x+c", lambda ops, x, constant: x + constant,
-                      lambda ops, out, x, constant: (1.0,), ("d(x+c)/dx = 1",),
+                      (1.0,), ("d(x+c)/dx = 1",),
                       describe=lambda constant: f"+ {_fmt(constant)}")
 SUB_CONSTANT = define("x-c", lambda ops, x, constant: x - constant,
-                      lambda ops, out, x, constant: (1.0,), ("d(x-c)/dx = 1",),
+                      (1.0,), ("d(x-c)/dx = 1",),
                       describe=lambda constant: f"- {_fmt(constant)}")
 CONSTANT_SUB = define("c-x", lambda ops, x, constant: constant - x,
-                      lambda ops, out, x, constant: (-1.0,), ("d(c-x)/dx = -1",),
+                      (-1.0,), ("d(c-x)/dx = -1",),
                       describe=lambda constant: f"{_fmt(constant)} -")
 MUL_CONSTANT = define("x*c", lambda ops, x, constant: x * constant,
                       lambda ops, out, x, constant: (constant,), ("d(x*c)/dx = c",),

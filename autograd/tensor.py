@@ -67,7 +67,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "_requires_grad", "label", "op", "parents", "attrs",
-                 "scope", "role", "_walk", "_waiting", "_pending", "__weakref__")
+                 "scope", "role", "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Tensor works
     local_grads = None  # gradients come from vector-Jacobian products (_vjp), not numbers
 
@@ -85,7 +85,8 @@ class Tensor:
         self.attrs: dict | None = None
         self.scope = STATE.scope
         self.role = role
-        self._walk = None  # scratch fields of the backward walk (see autograd.graph)
+        self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
+        self._pending = None
 
     @property
     def requires_grad(self) -> bool:
@@ -119,7 +120,8 @@ class Tensor:
         node.label = ""
         node.scope = STATE.scope
         node.role = ""
-        node._walk = None
+        node._waiting = 0
+        node._pending = None
         recording = False
         if STATE.grad_enabled:
             for p in parents:
@@ -180,7 +182,7 @@ class Tensor:
         upstream = upstream if isinstance(upstream, Tensor) else _constant(upstream)
         if rule.vjp is not None:
             return list(rule.vjp(TENSOR_OPS, upstream, self, *parents, needs=needs, **attrs))
-        local = rule.local(TENSOR_OPS, self, *parents, **attrs)
+        local = rule.local_derivatives(TENSOR_OPS, self, *parents, **attrs)
         return [_sum_to(lg * upstream, p.shape) if need else None
                 for lg, p, need in zip(local, parents, needs, strict=True)]
 
@@ -675,7 +677,8 @@ def _constant(array: np.ndarray) -> Tensor:
     node.attrs = None
     node.scope = STATE.scope
     node.role = "constant"
-    node._walk = None
+    node._waiting = 0
+    node._pending = None
     return node
 
 
@@ -753,7 +756,7 @@ def _array_gradients(rule: rules.Rule, upstream: np.ndarray, out: np.ndarray,
     """Each input's gradient on arrays, before summing back over broadcast axes."""
     if rule.vjp is not None:
         return list(rule.vjp(array_math, upstream, out, *xs, needs=needs, **(attrs or {})))
-    local = rule.local(array_math, out, *xs, **(attrs or {}))
+    local = rule.local_derivatives(array_math, out, *xs, **(attrs or {}))
     # upstream x local: the chain rule; a local derivative of 1 passes the array on as is
     return [None if not need else upstream if type(lg) is float and lg == 1.0 else lg * upstream
             for lg, need in zip(local, needs, strict=True)]

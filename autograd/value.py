@@ -39,7 +39,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "attrs",
-                 "scope", "role", "_walk", "_waiting", "_pending", "__weakref__")
+                 "scope", "role", "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
     def __init__(self, data: float, label: str = "", role: str = "") -> None:
@@ -56,7 +56,8 @@ class Value:
         self.attrs: dict | None = None
         self.scope = STATE.scope
         self.role = role
-        self._walk = None  # scratch fields of the backward walk (see autograd.graph)
+        self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
+        self._pending = None
 
     # --- recording an operation -------------------------------------------------------
     @staticmethod
@@ -65,7 +66,7 @@ class Value:
         xs = [p.data for p in parents]
         try:
             out = rule.forward(scalar_math, *xs, **(attrs or {}))
-            local = rule.local(scalar_math, out, *xs, **(attrs or {}))
+            local = rule.local_derivatives(scalar_math, out, *xs, **(attrs or {}))
         except (ArithmeticError, ValueError) as error:
             raise _with_operands(error, rule, xs, attrs or {}) from None
         return _node(out, rule.name, parents, local, attrs)
@@ -76,7 +77,9 @@ class Value:
     def _record1(rule: rules.Rule, x: Value) -> Value:
         try:
             out = rule.forward(scalar_math, x.data)
-            local = rule.local(scalar_math, out, x.data)
+            local = rule.local  # the numbers themselves, or the formula to evaluate
+            if type(local) is not tuple:
+                local = local(scalar_math, out, x.data)
         except (ArithmeticError, ValueError) as error:
             raise _with_operands(error, rule, [x.data], {}) from None
         return _node(out, rule.name, (x,), local, None)
@@ -85,7 +88,9 @@ class Value:
     def _record2(rule: rules.Rule, a: Value, b: Value) -> Value:
         try:
             out = rule.forward(scalar_math, a.data, b.data)
-            local = rule.local(scalar_math, out, a.data, b.data)
+            local = rule.local
+            if type(local) is not tuple:
+                local = local(scalar_math, out, a.data, b.data)
         except (ArithmeticError, ValueError) as error:
             raise _with_operands(error, rule, [a.data, b.data], {}) from None
         return _node(out, rule.name, (a, b), local, None)
@@ -96,7 +101,7 @@ class Value:
             return [local * upstream for local in self.local_grads]
         # Re-apply the rule to Values, so the derivative is itself a differentiable graph.
         rule = rules.RULES[self.op]
-        local = rule.local(VALUE_OPS, self, *self.parents, **(self.attrs or {}))
+        local = rule.local_derivatives(VALUE_OPS, self, *self.parents, **(self.attrs or {}))
         return [lg * upstream for lg in local]
 
     def _accumulate(self, gradient: float) -> None:
@@ -119,7 +124,9 @@ class Value:
                 constant, symbol)
         try:
             out = rule.forward(scalar_math, x.data, constant)
-            local = rule.local(scalar_math, out, x.data, constant)
+            local = rule.local
+            if type(local) is not tuple:
+                local = local(scalar_math, out, x.data, constant)
         except (ArithmeticError, ValueError) as error:
             raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
         # _node's work written out here: this is the path of every `x + 1`, and the
@@ -130,7 +137,8 @@ class Value:
         node.label = ""
         node.scope = STATE.scope
         node.role = ""
-        node._walk = None
+        node._waiting = 0
+        node._pending = None
         if STATE.grad_enabled:
             node.op = rule.name
             node.parents = (x,)
@@ -318,7 +326,8 @@ def _node(out: float, op: str, parents: tuple, local: tuple, attrs: dict | None)
     node.label = ""
     node.scope = STATE.scope
     node.role = ""
-    node._walk = None
+    node._waiting = 0
+    node._pending = None
     if STATE.grad_enabled:
         node.op = op
         node.parents = parents

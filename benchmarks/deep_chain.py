@@ -1,26 +1,30 @@
 """x = x + 1, a million times, then backward: no recursion limit, and how fast.
 
-Runs the chain three times (the machines are noisy; the median is the figure) with the
-garbage collector on, as users run it. When PyTorch is installed (the ``torch`` extra),
-the same chain on 0-d tensors runs in the same process, alternating, and the ratio of
-the medians is printed: a figure that the machine's noise does not move much.
+Each run is a fresh Python process (so one engine's imports and leftovers never slow
+the other's garbage collector), with the collector on, as users run it. Three runs; the
+median is the figure. When PyTorch is installed (the ``torch`` extra) the same chain on
+0-d tensors runs too, alternating, and the ratio of the medians is printed: a figure
+the machine's noise moves much less than the seconds.
 
     python benchmarks/deep_chain.py            # N=200000 python benchmarks/... for less
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import statistics
+import subprocess
+import sys
 import time
-
-from autograd import Value
 
 N = int(os.environ.get("N", 1_000_000))
 RUNS = 3
 
 
-def chainrule_chain() -> tuple[float, float]:
+def chainrule_chain() -> tuple[float, float, float]:
+    from autograd import Value
+
     start = time.perf_counter()
     x = Value(0.0)
     y = x
@@ -30,12 +34,14 @@ def chainrule_chain() -> tuple[float, float]:
     y.backward()
     done = time.perf_counter()
     assert x.grad == 1.0 and y.data == N
-    return built - start, done - built
+    del x, y
+    return built - start, done - built, time.perf_counter() - done
 
 
-def torch_chain() -> tuple[float, float]:
+def pytorch_chain() -> tuple[float, float, float]:
     import torch
 
+    torch.set_num_threads(1)
     start = time.perf_counter()
     x = torch.zeros((), dtype=torch.float64, requires_grad=True)
     y = x
@@ -45,24 +51,32 @@ def torch_chain() -> tuple[float, float]:
     y.backward()
     done = time.perf_counter()
     assert x.grad.item() == 1.0 and y.item() == N
-    return built - start, done - built
+    del x, y
+    return built - start, done - built, time.perf_counter() - done
+
+
+ENGINES = {"chainrule": chainrule_chain, "pytorch": pytorch_chain}
+
+
+def run_in_fresh_process(engine: str) -> tuple[float, ...]:
+    """(forward, backward, freeing the graph) in seconds, timed in a new process."""
+    output = subprocess.run([sys.executable, __file__, engine], capture_output=True,
+                            text=True, check=True).stdout
+    return tuple(map(float, output.split()))
 
 
 def main() -> None:
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-        engines = {"chainrule": chainrule_chain, "pytorch": torch_chain}
-    except ImportError:
-        engines = {"chainrule": chainrule_chain}
+    engines = ["chainrule"]
+    if importlib.util.find_spec("torch") is not None:
+        engines.append("pytorch")
     totals: dict[str, list[float]] = {name: [] for name in engines}
     for run in range(RUNS):
-        for name, chain in engines.items():
-            forward, backward = chain()
+        for name in engines:
+            forward, backward, freeing = run_in_fresh_process(name)
             totals[name].append(forward + backward)
             print(f"run {run + 1} {name:9s}: forward {forward:.2f} s, backward {backward:.2f} s, "
-                  f"total {forward + backward:.2f} s")
+                  f"total {forward + backward:.2f} s (then freeing the graph {freeing:.2f} s)",
+                  flush=True)
     medians = {name: statistics.median(times) for name, times in totals.items()}
     target = " (target: under 3 s)" if N == 1_000_000 else ""
     print(f"chainrule: median {medians['chainrule']:.2f} s for a chain of {N:,} additions"
@@ -70,14 +84,10 @@ def main() -> None:
     if "pytorch" in medians:
         print(f"pytorch  : median {medians['pytorch']:.2f} s; chainrule takes "
               f"{medians['chainrule'] / medians['pytorch']:.2f}x PyTorch's time")
-    x = Value(0.0)
-    y = x
-    for _ in range(N):
-        y = y + 1
-    start = time.perf_counter()
-    del x, y
-    print(f"freeing the graph: {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 2 and sys.argv[1] in ENGINES:
+        print(*ENGINES[sys.argv[1]]())
+    else:
+        main()
