@@ -50,23 +50,37 @@ def _apply(rule: rules.Rule, *inputs: Any, **attrs: Any) -> Dual:
     return Dual(out, sum(lg * d.tangent for lg, d in zip(local, inputs)))
 
 
-def _binary(rule: rules.Rule, reflected: bool = False) -> Callable[[Dual, Any], Dual]:
-    if reflected:
-        return lambda self, other: _apply(rule, _lift(other), self)
-    return lambda self, other: _apply(rule, self, _lift(other))
+def _operator(rule: rules.Rule, with_number: rules.Rule) -> Callable[[Dual, Any], Dual]:
+    """``dual <op> other``: ``rule`` for two duals, ``with_number`` for a plain number
+    (folded in as in ``Value``, so no derivative is taken with respect to it)."""
+    def apply(self: Dual, other: Any) -> Dual:
+        if isinstance(other, Dual):
+            return _apply(rule, self, other)
+        return _apply(with_number, self, constant=_lift(other).value)
+    return apply
+
+
+def _reflected(with_number: rules.Rule) -> Callable[[Dual, Any], Dual]:
+    """``number <op> dual``, reached only when the left operand is not a Dual."""
+    return lambda self, other: _apply(with_number, self, constant=_lift(other).value)
 
 
 def _power(self: Dual, exponent: Any) -> Dual:
     if isinstance(exponent, Dual):
         return _apply(rules.POWV, self, exponent)
-    return _apply(rules.POW, self, exponent=float(exponent))
+    return _apply(rules.POW, self, exponent=_lift(exponent).value)
 
 
-Dual.__add__, Dual.__radd__ = _binary(rules.ADD), _binary(rules.ADD, True)
-Dual.__sub__, Dual.__rsub__ = _binary(rules.SUB), _binary(rules.SUB, True)
-Dual.__mul__, Dual.__rmul__ = _binary(rules.MUL), _binary(rules.MUL, True)
-Dual.__truediv__, Dual.__rtruediv__ = _binary(rules.DIV), _binary(rules.DIV, True)
-Dual.__pow__, Dual.__rpow__ = _power, _binary(rules.POWV, True)
+Dual.__add__, Dual.__radd__ = _operator(rules.ADD, rules.ADD_CONSTANT), _reflected(
+    rules.ADD_CONSTANT)
+Dual.__sub__, Dual.__rsub__ = _operator(rules.SUB, rules.SUB_CONSTANT), _reflected(
+    rules.CONSTANT_SUB)
+Dual.__mul__, Dual.__rmul__ = _operator(rules.MUL, rules.MUL_CONSTANT), _reflected(
+    rules.MUL_CONSTANT)
+Dual.__truediv__ = _operator(rules.DIV, rules.DIV_CONSTANT)
+Dual.__rtruediv__ = _reflected(rules.CONSTANT_DIV)
+Dual.__pow__ = _power
+Dual.__rpow__ = _reflected(rules.CONSTANT_POW)
 Dual.__neg__ = lambda self: _apply(rules.NEG, self)
 Dual.__abs__ = lambda self: _apply(rules.ABS, self)
 for _name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "step", "sign", "sin", "cos"):

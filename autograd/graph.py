@@ -20,40 +20,52 @@ graph, and a third one measurably slowed down building a million-node chain.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+_ONE_WALK_AT_A_TIME = threading.Lock()
 
-class _Walking:
-    """Entered around every walk: walks take turns, and clean up after an exception.
+
+class _WalkState:
+    """Which thread is walking, and the root of a walk whose clean-up was cut short."""
+
+    owner: int | None = None
+    unfinished: Any = None
+
+
+@contextmanager
+def _walking(root: Any) -> Iterator[None]:
+    """Around every walk: walks take turns, and a walk cut short cleans up after itself.
 
     Walks write scratch fields on the nodes they visit, so two threads must not walk
     at once. A walk started from inside another walk in the same thread (from an
-    ``on_edge`` hook) is refused with an error rather than left waiting for itself,
-    and a walk cut short by an exception resets the fields it left half-done.
+    ``on_edge`` hook) is refused with an error rather than left waiting for itself. A
+    walk cut short by an exception resets the fields it left half-done; if even that is
+    interrupted (a second Ctrl-C), the next walk finishes the job before it starts.
     """
-
-    _lock = threading.Lock()
-    _owner: int | None = None
-
-    def __init__(self, root: Any) -> None:
-        self.root = root
-
-    def __enter__(self) -> None:
-        if _Walking._owner == threading.get_ident():
-            raise RuntimeError("a graph walk (backward, grad, topological_order) was started "
-                               "inside another one, from an on_edge hook; record what you "
-                               "need in the hook and walk after it returns")
-        _Walking._lock.acquire()
-        _Walking._owner = threading.get_ident()
-
-    def __exit__(self, kind: type | None, *exc_info: object) -> None:
+    if not hasattr(root, "_waiting"):
+        raise TypeError(f"a graph walk starts from a Value or Tensor, got {root!r} "
+                        f"({type(root).__name__})")
+    me = threading.get_ident()
+    if _WalkState.owner == me:
+        raise RuntimeError("a graph walk (backward, grad, topological_order) was started "
+                           "inside another one, from an on_edge hook; record what you "
+                           "need in the hook and walk after it returns")
+    with _ONE_WALK_AT_A_TIME:
+        _WalkState.owner = me
         try:
-            if kind is not None:
-                _clear(self.root)
+            if _WalkState.unfinished is not None:
+                _clear(_WalkState.unfinished)
+            _WalkState.unfinished = root
+            yield
+            _WalkState.unfinished = None
+        except BaseException:
+            _clear(root)
+            _WalkState.unfinished = None
+            raise
         finally:
-            _Walking._owner = None
-            _Walking._lock.release()
+            _WalkState.owner = None
 
 
 def _clear(root: Any) -> None:
@@ -65,17 +77,20 @@ def _clear(root: Any) -> None:
         node._waiting = 0
         node._pending = None
         for parent in node.parents:
-            if parent not in seen:
+            if parent not in seen and hasattr(parent, "_waiting"):  # a broken graph's error
+                # must not be hidden by a second one from here
                 seen.add(parent)
                 stack.append(parent)
 
 
-def _count_consumers(root: Any) -> None:
+def _count_consumers(root: Any) -> int:
     """Count into ``node._waiting`` how many consumers each node below ``root`` has.
 
     Outside a walk every node has ``_waiting == 0``, so a count above 0 means "already
     reached by this walk"; every walk brings each count back down to 0 as it goes.
+    Returns how many nodes there are, root included.
     """
+    reached = 1
     stack = [root]
     while stack:
         for parent in stack.pop().parents:
@@ -83,7 +98,17 @@ def _count_consumers(root: Any) -> None:
                 parent._waiting += 1
             else:
                 parent._waiting = 1
+                reached += 1
                 stack.append(parent)
+    return reached
+
+
+def _check_all_taken(reached: int, taken: int) -> None:
+    """Kahn's algorithm takes every node of a DAG; it gets stuck only on a cycle."""
+    if taken != reached:
+        raise RuntimeError(f"the graph has a cycle: {reached - taken} of its {reached} nodes "
+                           f"depend on themselves (was .parents changed by hand?); "
+                           f"gradients need an acyclic graph")
 
 
 def topological_order(root: Any) -> list:
@@ -95,8 +120,8 @@ def topological_order(root: Any) -> list:
     ['a', 'k', '*', '+']
     """
     order = []
-    with _Walking(root):
-        _count_consumers(root)
+    with _walking(root):
+        reached = _count_consumers(root)
         ready = [root]
         while ready:
             node = ready.pop()
@@ -106,6 +131,7 @@ def topological_order(root: Any) -> list:
                 parent._waiting = left
                 if not left:
                     ready.append(parent)
+        _check_all_taken(reached, len(order))
     order.reverse()
     return order
 
@@ -122,12 +148,14 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
     None, straight into ``node.grad`` (``backward``). Along each edge the parent
     receives upstream x local, added to what it has (the ``+=`` where a node fans out).
     """
-    with _Walking(root):
-        _count_consumers(root)
+    with _walking(root):
+        reached = _count_consumers(root)
+        taken = 0
         root._pending = seed
         ready = [root]
         while ready:
             node = ready.pop()
+            taken += 1
             upstream = node._pending
             node._pending = None  # let go of the array as soon as it is used
             if upstream is not None:  # (None: no gradient reached it, e.g. a constant Tensor)
@@ -159,6 +187,7 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
                 parent._waiting = left
                 if not left:
                     ready.append(parent)
+        _check_all_taken(reached, taken)
 
 
 def propagate(root: Any, seed: Any, create_graph: bool = False,
@@ -184,6 +213,9 @@ def backward(root: Any, seed: Any) -> None:
     """Add d root / d node into ``node.grad`` for every node of the graph.
 
     Each node's gradient for this pass is summed first and then added once, so calling
-    backward twice exactly doubles every gradient, intermediate nodes included.
+    backward twice exactly doubles every gradient, intermediate nodes included. A
+    node's gradient is added as soon as it is complete, so a backward pass cut short
+    (an exception, Ctrl-C) leaves the gradients added so far, as PyTorch's does: call
+    ``zero_grad()`` before running it again.
     """
     _walk_backward(root, seed, False, None, None)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
-from types import SimpleNamespace
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 from . import graph, rules, scalar_math
@@ -53,7 +53,7 @@ class Value:
         self.op = ""
         self.parents: tuple[Value, ...] = ()
         self.local_grads: tuple = ()
-        self.attrs: dict | None = None
+        self.attrs: Mapping | None = None
         self.scope = STATE.scope
         self.role = role
         self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
@@ -353,20 +353,22 @@ def _real_number(data: Any) -> float:
     return float(data)
 
 
-_SHARED_ATTRS: dict[float, dict] = {}
+_SHARED_ATTRS: dict[float, Mapping] = {}
 
 
-def _constant_attrs(constant: float) -> dict:
-    """``{"constant": c}``, one shared dict per number (``x + 1`` a million times makes one).
+def _constant_attrs(constant: float) -> Mapping:
+    """``{"constant": c}``, read-only, and shared by the nodes of one number.
 
-    A dict per node was half the memory of a long chain. Shared dicts are read, never
-    written. Zero gets a dict of its own each time, so that -0.0 is not shown as 0.0.
+    ``x + 1`` a million times makes one mapping, not a million: a dict per node was half
+    the memory of a long chain. Zero (so that -0.0 keeps its sign) and nan (never equal
+    to itself) get one of their own each time; the cache holds the numbers in use
+    lately, starting afresh when it reaches 1024.
     """
-    attrs = _SHARED_ATTRS.get(constant)
-    if attrs is None:
-        attrs = {"constant": constant}
-        if constant and len(_SHARED_ATTRS) < 1024:  # the numbers a program uses repeatedly
-            _SHARED_ATTRS[constant] = attrs
+    attrs = MappingProxyType({"constant": constant})
+    if constant and constant == constant:
+        if len(_SHARED_ATTRS) >= 1024:
+            _SHARED_ATTRS.clear()
+        _SHARED_ATTRS[constant] = attrs
     return attrs
 
 

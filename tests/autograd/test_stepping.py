@@ -146,3 +146,11 @@ def test_explain_on_a_tensor_graph_says_what_to_use_instead():
     x = Tensor(np.ones((2, 2)), requires_grad=True, label="x")
     with pytest.raises(TypeError, match=r"explain\(\) .*Value.*backward_steps"):
         explain((x * x).sum(), x)  # not an AttributeError from inside the engine
+
+
+def test_forward_mode_takes_no_derivative_with_respect_to_a_number():
+    # 0 ** v: d/dv = 0**v · ln 0, nan in both modes; nothing is differentiated w.r.t. the 0
+    x = Value(0.5)
+    (reverse,) = grad(0 ** x, [x])
+    assert math.isnan(derivative(lambda v: 0 ** v, 0.5)) and math.isnan(reverse)
+    assert derivative(lambda v: 2 - v * 3 + 1 / v, 2.0) == -3.25  # -3 - 1/v²

@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from autograd import Value, dot, graph, no_grad, scope, sum_values, topological_order
+from autograd import Value, dot, grad, graph, no_grad, scope, sum_values, topological_order
 from autograd.state import enable_grad, is_grad_enabled
 
 
@@ -153,3 +153,48 @@ def test_threads_backpropagating_through_shared_parameters_get_every_gradient():
         sys.setswitchinterval(interval)
     expected = sum(2 * (1 - math.tanh(0.5 * x + 0.5) ** 2) * (x + 1) for x in xs)
     assert w.grad == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_clean_up_cut_short_is_finished_by_the_next_walk(monkeypatch):
+    x = Value(1.0)
+    y = x
+    for _ in range(50):
+        y = y * 1.0 + 0.0
+    real_clear, calls = graph._clear, []
+
+    def clear_interrupted_once(root):  # a second Ctrl-C lands during the clean-up
+        calls.append(root)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        real_clear(root)
+
+    def interrupt_at_edge_20(node, index, *rest):
+        if len(edges) == 20:
+            raise KeyboardInterrupt
+        edges.append(node)
+
+    edges: list = []
+    monkeypatch.setattr(graph, "_clear", clear_interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        graph.propagate(y, 1.0, on_edge=interrupt_at_edge_20)
+    assert any(node._waiting for node in [x, *edges])  # counts left half-way
+    assert grad(y, [x]) == (1.0,) and grad(x * 3, [x]) == (3.0,)
+    assert len(topological_order(y)) == 101
+
+
+def test_a_cycle_made_by_hand_gets_a_clear_error_and_leaves_no_trace():
+    a = Value(2.0)
+    b = a * 3
+    c = b * a  # 3a², dc/da = 6a
+    b.parents = (c,)
+    with pytest.raises(RuntimeError, match="cycle"):
+        grad(c, [a])
+    with pytest.raises(RuntimeError, match="cycle"):
+        topological_order(c)
+    b.parents = (a,)
+    assert grad(c, [a]) == (12.0,)
+
+
+def test_walking_from_something_that_is_not_a_node_says_so():
+    with pytest.raises(TypeError, match="starts from a Value or Tensor, got 3.0"):
+        topological_order(3.0)

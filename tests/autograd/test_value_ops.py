@@ -202,3 +202,12 @@ def test_numpy_scalars_fold_like_floats():
     y = np.float64(2.0) * x + np.int64(1)
     y.backward()
     assert y.data == 7.0 and x.grad == 2.0 and y.op == "x+c"
+
+
+def test_shared_constant_attrs_are_read_only_and_nan_is_never_cached():
+    x = Value(3.0)
+    with pytest.raises(TypeError):
+        (x + 1).attrs["constant"] = 5.0
+    for _ in range(2000):
+        x * float("nan")
+    assert (x + 3.0).attrs is (x + 3.0).attrs  # still shared after many nans
