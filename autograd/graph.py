@@ -77,8 +77,8 @@ def _clear(root: Any) -> None:
         node._waiting = 0
         node._pending = None
         for parent in node.parents:
-            if parent not in seen and hasattr(parent, "_waiting"):  # a broken graph's error
-                # must not be hidden by a second one from here
+            # (skip what is not a node: a broken graph's own error must show, not ours)
+            if parent not in seen and hasattr(parent, "_waiting"):
                 seen.add(parent)
                 stack.append(parent)
 
@@ -117,7 +117,7 @@ def _check_all_taken(reached: int, taken: int) -> None:
     """Kahn's algorithm takes every node of a DAG; it gets stuck only on a cycle."""
     if taken != reached:
         raise RuntimeError(f"the graph has a cycle: {reached - taken} of its {reached} nodes "
-                           f"depend on themselves (was .parents changed by hand?); "
+                           f"could not be put in order (was .parents changed by hand?); "
                            f"gradients need an acyclic graph")
 
 
