@@ -95,6 +95,23 @@ class Value:
             raise _with_operands(error, rule, [a.data, b.data], {}) from None
         return _node(out, rule.name, (a, b), local, None)
 
+    @staticmethod
+    def _record_constant(rule: rules.Rule, x: Value, constant: Any, symbol: str) -> Value:
+        """``x`` combined with a plain number: one node, the number kept in ``attrs``."""
+        # ints and floats first: the abstract-class check in _constant_number is slow
+        if type(constant) is not float:
+            constant = float(constant) if type(constant) is int else _constant_number(
+                constant, symbol)
+        try:
+            out = rule.forward(scalar_math, x.data, constant)
+            local = rule.local
+            if type(local) is not tuple:
+                local = local(scalar_math, out, x.data, constant)
+        except (ArithmeticError, ValueError) as error:
+            raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
+        return _node(out, rule.name, (x,), local,
+                     _SHARED_ATTRS.get(constant) or _constant_attrs(constant))
+
     def _vjp(self, upstream: Any, create_graph: bool) -> list:
         """Contribution to each parent's gradient: upstream x local (the chain rule)."""
         if not create_graph:  # (the backward walk does this product itself, inline)
@@ -114,42 +131,6 @@ class Value:
     def _zero_gradient(self, create_graph: bool) -> Any:
         """The gradient of an input the output does not depend on."""
         return Value(0.0, role="constant") if create_graph else 0.0
-
-    @staticmethod
-    def _record_constant(rule: rules.Rule, x: Value, constant: Any, symbol: str) -> Value:
-        """``x`` combined with a plain number: one node, the number kept in ``attrs``."""
-        # ints and floats first: the abstract-class check in _constant_number is slow
-        if type(constant) is not float:
-            constant = float(constant) if type(constant) is int else _constant_number(
-                constant, symbol)
-        try:
-            out = rule.forward(scalar_math, x.data, constant)
-            local = rule.local
-            if type(local) is not tuple:
-                local = local(scalar_math, out, x.data, constant)
-        except (ArithmeticError, ValueError) as error:
-            raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
-        # _node's work written out here: this is the path of every `x + 1`, and the
-        # call costs as much as the fields it fills.
-        node = _new(Value)
-        node.data = out
-        node.grad = 0.0
-        node.label = ""
-        node.scope = STATE.scope
-        node.role = ""
-        node._waiting = 0
-        node._pending = None
-        if STATE.grad_enabled:
-            node.op = rule.name
-            node.parents = (x,)
-            node.local_grads = local
-            node.attrs = _SHARED_ATTRS.get(constant) or _constant_attrs(constant)
-        else:
-            node.op = ""
-            node.parents = ()
-            node.local_grads = ()
-            node.attrs = None
-        return node
 
     # --- arithmetic (micrograd's template: look at the other operand, compute, record) -
     # With another Value both sides are parents; with a number, the number is folded
@@ -318,7 +299,7 @@ def _number(other: Any) -> float:
 _new = object.__new__
 
 
-def _node(out: float, op: str, parents: tuple, local: tuple, attrs: dict | None) -> Value:
+def _node(out: float, op: str, parents: tuple, local: tuple, attrs: Mapping | None) -> Value:
     """A recorded node; skips ``__init__``'s checks since every field is known good."""
     node = _new(Value)
     node.data = out
