@@ -131,8 +131,6 @@ CONSTANT_POW = define("c**x", lambda ops, x, constant: ops.power(constant, x),
                       lambda ops, out, x, constant: (out * ops.log_or_nan(constant),),
                       ("d(c**x)/dx = c**x·ln c",),
                       describe=lambda constant: f"{_fmt(constant)} **")
-CONSTANT_RULES = (ADD_CONSTANT, SUB_CONSTANT, CONSTANT_SUB, MUL_CONSTANT, DIV_CONSTANT,
-                  CONSTANT_DIV, CONSTANT_POW)
 
 # --- elementwise functions ---------------------------------------------------------
 ABS = define("abs", lambda ops, x: abs(x), lambda ops, out, x: (ops.sign(x),),
