@@ -93,17 +93,7 @@ def _count_consumers(root: Any) -> int:
     reached = 1
     stack = [root]
     while stack:
-        parents = stack.pop().parents
-        if len(parents) == 1:  # no loop (and no iterator to allocate) for one parent
-            parent = parents[0]
-            if parent._waiting:
-                parent._waiting += 1
-            else:
-                parent._waiting = 1
-                reached += 1
-                stack.append(parent)
-            continue
-        for parent in parents:
+        for parent in stack.pop().parents:
             if parent._waiting:
                 parent._waiting += 1
             else:
