@@ -1,8 +1,8 @@
 """Walking the graph: topological order and the chain rule, for every kind of node.
 
-A node is anything with ``.parents``, ``.local_grads`` (d node / d parent for each
-parent as numbers, or None) and a ``_vjp(upstream, create_graph)`` method that returns
-one gradient contribution per parent (``None`` for a parent that needs none).
+A node is a ``Node``: it has ``.parents``, ``.local_grads`` (d node / d parent for
+each parent as numbers, or None) and a ``_vjp(upstream, create_graph)`` method that
+returns one gradient contribution per parent (``None`` for a parent that needs none).
 ``Value`` and ``Tensor`` both are, so there is one walk for both.
 
 Both walks here are Kahn's algorithm run from the output: count how many consumers
@@ -27,6 +27,29 @@ from typing import Any
 _ONE_WALK_AT_A_TIME = threading.Lock()
 
 
+class Node:
+    """What every node of a graph has: its parents, stored as compactly as possible.
+
+    ``.parents`` is a tuple in operand order (``a*a`` has two entries). A node with a
+    single parent keeps that parent bare in ``_parents`` rather than in a tuple of one:
+    on a long chain the tuples were a third of the objects, and Python's cyclic garbage
+    collector rereads every object each time it scans a growing graph. The walks below
+    read ``_parents`` directly; everything else uses ``.parents``.
+    """
+
+    __slots__ = ()
+
+    @property
+    def parents(self) -> tuple:
+        """The nodes this one was computed from, in operand order (``()`` for a leaf)."""
+        parents = self._parents
+        return parents if type(parents) is tuple else (parents,)
+
+    @parents.setter
+    def parents(self, parents: tuple) -> None:
+        self._parents = tuple(parents)
+
+
 class _WalkState:
     """Which thread is walking, and the root of a walk whose clean-up was cut short."""
 
@@ -44,7 +67,7 @@ def _walking(root: Any) -> Iterator[None]:
     walk cut short by an exception resets the fields it left half-done; if even that is
     interrupted (a second Ctrl-C), the next walk finishes the job before it starts.
     """
-    if not hasattr(root, "_waiting"):
+    if not isinstance(root, Node):
         raise TypeError(f"a graph walk starts from a Value or Tensor, got {root!r} "
                         f"({type(root).__name__})")
     me = threading.get_ident()
@@ -78,7 +101,7 @@ def _clear(root: Any) -> None:
         node._pending = None
         for parent in node.parents:
             # (skip what is not a node: a broken graph's own error must show, not ours)
-            if parent not in seen and hasattr(parent, "_waiting"):
+            if parent not in seen and isinstance(parent, Node):
                 seen.add(parent)
                 stack.append(parent)
 
@@ -93,7 +116,10 @@ def _count_consumers(root: Any) -> int:
     reached = 1
     stack = [root]
     while stack:
-        for parent in stack.pop().parents:
+        parents = stack.pop()._parents
+        if type(parents) is not tuple:  # one parent, stored bare (see Node)
+            parents = (parents,)
+        for parent in parents:
             if parent._waiting:
                 parent._waiting += 1
             else:
@@ -148,6 +174,8 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
     None, straight into ``node.grad`` (``backward``). Along each edge the parent
     receives upstream x local, added to what it has (the ``+=`` where a node fans out).
     """
+    # The chain rule as numbers, with nobody watching: what backward() does on Values.
+    plain = not create_graph and on_edge is None
     with _walking(root):
         reached = _count_consumers(root)
         taken = 0
@@ -163,27 +191,28 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
                     node._accumulate(upstream)
                 else:
                     totals[node] = upstream
-            parents = node.parents
-            if not parents:
+            parents = node._parents
+            if type(parents) is not tuple:  # one parent, stored bare: a Value (see Node)
+                if plain and upstream is not None:
+                    # The same as the loop below, for most nodes of a chain. Spelled out
+                    # because a loop allocates iterators, and on a long chain those
+                    # alone cost a quarter of the walk.
+                    parent = parents
+                    contribution = upstream * node.local_grads[0]
+                    before = parent._pending
+                    parent._pending = contribution if before is None else before + contribution
+                    left = parent._waiting - 1
+                    parent._waiting = left
+                    if not left:
+                        ready.append(parent)
+                    continue
+                parents = (parents,)
+            elif not parents:
                 continue
             # A Value keeps its local derivatives as numbers: multiply along each edge
             # right here, the chain rule literally. Tensors (vector-Jacobian products) and
             # gradients that must stay differentiable are worked out by the node's _vjp.
             local_grads = node.local_grads
-            if len(parents) == 1 and local_grads is not None and upstream is not None \
-                    and not create_graph and on_edge is None:
-                # The same as the loop below, for one parent and a number: most nodes of
-                # a chain. Spelled out because a loop allocates iterators, and on a long
-                # chain those alone cost a quarter of the walk.
-                parent = parents[0]
-                contribution = upstream * local_grads[0]
-                before = parent._pending
-                parent._pending = contribution if before is None else before + contribution
-                left = parent._waiting - 1
-                parent._waiting = left
-                if not left:
-                    ready.append(parent)
-                continue
             if upstream is None:  # nothing flows on, but the parents are still released
                 vjp = (None,) * len(parents)
             elif local_grads is not None and not create_graph:

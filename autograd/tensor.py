@@ -59,14 +59,14 @@ _ELEMENTWISE_BINARY = {"+", "-", "*", "/", "pow", "maximum", "minimum", "where"}
 _DIVIDES = {"/", "log", "sqrt", "**", "pow"}
 
 
-class Tensor:
+class Tensor(graph.Node):
     """An array in the graph: ``.data``, ``.grad``, ``.shape``, ``.dtype``, ``.requires_grad``.
 
     Like ``Value`` it has ``.label``, ``.op``, ``.attrs``, ``.parents``, ``.scope`` and
     ``.role``, so the visualiser and the backward walk treat both the same way.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "label", "op", "parents", "attrs",
+    __slots__ = ("data", "grad", "_requires_grad", "label", "op", "_parents", "attrs",
                  "scope", "role", "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Tensor works
     local_grads = None  # gradients come from vector-Jacobian products (_vjp), not numbers
@@ -81,7 +81,7 @@ class Tensor:
         self.requires_grad = requires_grad
         self.label = label
         self.op = ""
-        self.parents: tuple[Tensor, ...] = ()
+        self._parents: tuple[Tensor, ...] = ()  # always a tuple for Tensors (see graph.Node)
         self.attrs: dict | None = None
         self.scope = STATE.scope
         self.role = role
@@ -131,12 +131,12 @@ class Tensor:
         if recording:
             node._requires_grad = True
             node.op = rule.name
-            node.parents = parents
+            node._parents = parents
             node.attrs = attrs
         else:  # nothing to differentiate: a leaf, as in PyTorch
             node._requires_grad = False
             node.op = ""
-            node.parents = ()
+            node._parents = ()
             node.attrs = None
         return node
 
@@ -673,7 +673,7 @@ def _constant(array: np.ndarray) -> Tensor:
     node._requires_grad = False
     node.label = ""
     node.op = ""
-    node.parents = ()
+    node._parents = ()
     node.attrs = None
     node.scope = STATE.scope
     node.role = "constant"

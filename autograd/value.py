@@ -27,7 +27,7 @@ from .state import STATE
 Number = numbers.Real
 
 
-class Value:
+class Value(graph.Node):
     """A number in the graph: ``.data``, ``.grad``, ``.label``, ``.op``, ``.parents``.
 
     ``.local_grads`` holds d self / d parent for each parent (floats), ``.attrs`` the
@@ -38,7 +38,7 @@ class Value:
     not a node at all: ``x + 1`` is one node, op ``"x+c"``, with ``attrs == {"constant": 1.0}``.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "attrs",
+    __slots__ = ("data", "grad", "label", "op", "_parents", "local_grads", "attrs",
                  "scope", "role", "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
@@ -51,66 +51,13 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self.parents: tuple[Value, ...] = ()
+        self._parents: tuple[Value, ...] | Value = ()  # see graph.Node
         self.local_grads: tuple = ()
         self.attrs: Mapping | None = None
         self.scope = STATE.scope
         self.role = role
         self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
         self._pending = None
-
-    # --- recording an operation -------------------------------------------------------
-    @staticmethod
-    def _record(rule: rules.Rule, parents: tuple[Value, ...], attrs: dict | None = None) -> Value:
-        """Apply ``rule`` to ``parents`` and return the new node (any number of inputs)."""
-        xs = [p.data for p in parents]
-        try:
-            out = rule.forward(scalar_math, *xs, **(attrs or {}))
-            local = rule.local_derivatives(scalar_math, out, *xs, **(attrs or {}))
-        except (ArithmeticError, ValueError) as error:
-            raise _with_operands(error, rule, xs, attrs or {}) from None
-        return _node(out, rule.name, parents, local, attrs)
-
-    # The two most common shapes, without building a list of inputs (a list
-    # comprehension costs more than the arithmetic it wraps).
-    @staticmethod
-    def _record1(rule: rules.Rule, x: Value) -> Value:
-        try:
-            out = rule.forward(scalar_math, x.data)
-            local = rule.local  # the numbers themselves, or the formula to evaluate
-            if type(local) is not tuple:
-                local = local(scalar_math, out, x.data)
-        except (ArithmeticError, ValueError) as error:
-            raise _with_operands(error, rule, [x.data], {}) from None
-        return _node(out, rule.name, (x,), local, None)
-
-    @staticmethod
-    def _record2(rule: rules.Rule, a: Value, b: Value) -> Value:
-        try:
-            out = rule.forward(scalar_math, a.data, b.data)
-            local = rule.local
-            if type(local) is not tuple:
-                local = local(scalar_math, out, a.data, b.data)
-        except (ArithmeticError, ValueError) as error:
-            raise _with_operands(error, rule, [a.data, b.data], {}) from None
-        return _node(out, rule.name, (a, b), local, None)
-
-    @staticmethod
-    def _record_constant(rule: rules.Rule, x: Value, constant: Any, symbol: str) -> Value:
-        """``x`` combined with a plain number: one node, the number kept in ``attrs``."""
-        # ints and floats first: the abstract-class check in _constant_number is slow
-        if type(constant) is not float:
-            constant = float(constant) if type(constant) is int else _constant_number(
-                constant, symbol)
-        try:
-            out = rule.forward(scalar_math, x.data, constant)
-            local = rule.local
-            if type(local) is not tuple:
-                local = local(scalar_math, out, x.data, constant)
-        except (ArithmeticError, ValueError) as error:
-            raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
-        return _node(out, rule.name, (x,), local,
-                     _SHARED_ATTRS.get(constant) or _constant_attrs(constant))
 
     def _vjp(self, upstream: Any, create_graph: bool) -> list:
         """Contribution to each parent's gradient: upstream x local (the chain rule)."""
@@ -137,86 +84,86 @@ class Value:
     # into the operation (x + 1 is one node), as PyTorch keeps scalars out of its graph.
     def __add__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return Value._record2(rules.ADD, self, other)
-        return Value._record_constant(rules.ADD_CONSTANT, self, other, "+")
+            return _record2(rules.ADD, self, other)
+        return _record_constant(rules.ADD_CONSTANT, self, other, "+")
 
     def __radd__(self, other: Any) -> Value:  # other + self == self + other, exactly
-        return Value._record_constant(rules.ADD_CONSTANT, self, other, "+")
+        return _record_constant(rules.ADD_CONSTANT, self, other, "+")
 
     def __sub__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return Value._record2(rules.SUB, self, other)
-        return Value._record_constant(rules.SUB_CONSTANT, self, other, "-")
+            return _record2(rules.SUB, self, other)
+        return _record_constant(rules.SUB_CONSTANT, self, other, "-")
 
     def __rsub__(self, other: Any) -> Value:  # other - self
-        return Value._record_constant(rules.CONSTANT_SUB, self, other, "-")
+        return _record_constant(rules.CONSTANT_SUB, self, other, "-")
 
     def __mul__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return Value._record2(rules.MUL, self, other)
-        return Value._record_constant(rules.MUL_CONSTANT, self, other, "*")
+            return _record2(rules.MUL, self, other)
+        return _record_constant(rules.MUL_CONSTANT, self, other, "*")
 
     def __rmul__(self, other: Any) -> Value:  # other * self == self * other, exactly
-        return Value._record_constant(rules.MUL_CONSTANT, self, other, "*")
+        return _record_constant(rules.MUL_CONSTANT, self, other, "*")
 
     def __truediv__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return Value._record2(rules.DIV, self, other)
-        return Value._record_constant(rules.DIV_CONSTANT, self, other, "/")
+            return _record2(rules.DIV, self, other)
+        return _record_constant(rules.DIV_CONSTANT, self, other, "/")
 
     def __rtruediv__(self, other: Any) -> Value:  # other / self
-        return Value._record_constant(rules.CONSTANT_DIV, self, other, "/")
+        return _record_constant(rules.CONSTANT_DIV, self, other, "/")
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
-            return Value._record2(rules.POWV, self, exponent)
+            return _record2(rules.POWV, self, exponent)
         if isinstance(exponent, bool) or not isinstance(exponent, Number):
             raise TypeError(f"Value ** {exponent!r}: the exponent must be a number or a "
                             f"Value, not {type(exponent).__name__}")
-        return Value._record(rules.POW, (self,), {"exponent": float(exponent)})
+        return _record(rules.POW, (self,), {"exponent": float(exponent)})
 
     def __rpow__(self, base: Any) -> Value:  # base ** self
-        return Value._record_constant(rules.CONSTANT_POW, self, base, "**")
+        return _record_constant(rules.CONSTANT_POW, self, base, "**")
 
     def __neg__(self) -> Value:
-        return Value._record1(rules.NEG, self)
+        return _record1(rules.NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return Value._record1(rules.ABS, self)
+        return _record1(rules.ABS, self)
 
     # --- functions ------------------------------------------------------------------------
     def exp(self) -> Value:
         """e**x; raises OverflowError above x = 709.78 (the largest float is 1.8e308)."""
-        return Value._record1(rules.EXP, self)
+        return _record1(rules.EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm; raises ValueError for x <= 0 (where PyTorch gives nan/-inf)."""
-        return Value._record1(rules.LOG, self)
+        return _record1(rules.LOG, self)
 
     def sqrt(self) -> Value:
         """Square root; ValueError for x < 0. At x = 0 the gradient is inf, as in PyTorch."""
-        return Value._record1(rules.SQRT, self)
+        return _record1(rules.SQRT, self)
 
     def tanh(self) -> Value:
         """tanh(x), d/dx = 1 - tanh(x)²; saturates to ±1 without overflow."""
-        return Value._record1(rules.TANH, self)
+        return _record1(rules.TANH, self)
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e**-x), d/dx = σ(x)(1 - σ(x)); 0 and 1 at ∓1000, no overflow."""
-        return Value._record1(rules.SIGMOID, self)
+        return _record1(rules.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
-        return Value._record1(rules.RELU, self)
+        return _record1(rules.RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope·x; d/dx = 1 or slope."""
         if isinstance(slope, bool) or not isinstance(slope, Number):
             raise TypeError(f"leaky_relu slope must be a number, got {slope!r}")
-        return Value._record(rules.LEAKY_RELU, (self,), {"slope": float(slope)})
+        return _record(rules.LEAKY_RELU, (self,), {"slope": float(slope)})
 
     def step(self) -> Value:
         """Heaviside step: 1 for x > 0, else 0.
@@ -226,19 +173,19 @@ class Value:
         gradient descent. It learns by the perceptron rule instead, and networks use
         sigmoid, tanh or ReLU, whose slopes carry the error back.
         """
-        return Value._record1(rules.STEP, self)
+        return _record1(rules.STEP, self)
 
     def sign(self) -> Value:
         """-1, 0 or 1; derivative 0."""
-        return Value._record1(rules.SIGN, self)
+        return _record1(rules.SIGN, self)
 
     def sin(self) -> Value:
         """sin(x), d/dx = cos(x)."""
-        return Value._record1(rules.SIN, self)
+        return _record1(rules.SIN, self)
 
     def cos(self) -> Value:
         """cos(x), d/dx = -sin(x)."""
-        return Value._record1(rules.COS, self)
+        return _record1(rules.COS, self)
 
     # --- the backward pass ----------------------------------------------------------------
     def backward(self, grad: float = 1.0) -> None:
@@ -296,11 +243,68 @@ def _number(other: Any) -> float:
     return other.data if isinstance(other, Value) else other
 
 
+# --- recording an operation --------------------------------------------------------------
+def _record(rule: rules.Rule, parents: tuple[Value, ...], attrs: dict | None = None) -> Value:
+    """Apply ``rule`` to ``parents`` and return the new node (any number of inputs)."""
+    xs = [p.data for p in parents]
+    try:
+        out = rule.forward(scalar_math, *xs, **(attrs or {}))
+        local = rule.local_derivatives(scalar_math, out, *xs, **(attrs or {}))
+    except (ArithmeticError, ValueError) as error:
+        raise _with_operands(error, rule, xs, attrs or {}) from None
+    return _node(out, rule.name, parents, local, attrs)
+
+
+# The two most common shapes, without building a list of inputs (a list
+# comprehension costs more than the arithmetic it wraps).
+def _record1(rule: rules.Rule, x: Value) -> Value:
+    try:
+        out = rule.forward(scalar_math, x.data)
+        local = rule.local  # the numbers themselves, or the formula to evaluate
+        if type(local) is not tuple:
+            local = local(scalar_math, out, x.data)
+    except (ArithmeticError, ValueError) as error:
+        raise _with_operands(error, rule, [x.data], {}) from None
+    return _node(out, rule.name, x, local, None)
+
+
+def _record2(rule: rules.Rule, a: Value, b: Value) -> Value:
+    try:
+        out = rule.forward(scalar_math, a.data, b.data)
+        local = rule.local
+        if type(local) is not tuple:
+            local = local(scalar_math, out, a.data, b.data)
+    except (ArithmeticError, ValueError) as error:
+        raise _with_operands(error, rule, [a.data, b.data], {}) from None
+    return _node(out, rule.name, (a, b), local, None)
+
+
+def _record_constant(rule: rules.Rule, x: Value, constant: Any, symbol: str) -> Value:
+    """``x`` combined with a plain number: one node, the number kept in ``attrs``."""
+    # ints and floats first: the abstract-class check in _constant_number is slow
+    if type(constant) is not float:
+        constant = float(constant) if type(constant) is int else _constant_number(
+            constant, symbol)
+    try:
+        out = rule.forward(scalar_math, x.data, constant)
+        local = rule.local
+        if type(local) is not tuple:
+            local = local(scalar_math, out, x.data, constant)
+    except (ArithmeticError, ValueError) as error:
+        raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
+    return _node(out, rule.name, x, local,
+                 _SHARED_ATTRS.get(constant) or _constant_attrs(constant))
+
+
 _new = object.__new__
 
 
-def _node(out: float, op: str, parents: tuple, local: tuple, attrs: Mapping | None) -> Value:
-    """A recorded node; skips ``__init__``'s checks since every field is known good."""
+def _node(out: float, op: str, parents: tuple | Value, local: tuple, attrs: Mapping | None,
+          ) -> Value:
+    """A recorded node; skips ``__init__``'s checks since every field is known good.
+
+    ``parents`` is a tuple, or the one parent itself (see ``graph.Node``).
+    """
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -311,12 +315,12 @@ def _node(out: float, op: str, parents: tuple, local: tuple, attrs: Mapping | No
     node._pending = None
     if STATE.grad_enabled:
         node.op = op
-        node.parents = parents
+        node._parents = parents
         node.local_grads = local
         node.attrs = attrs
     else:  # a leaf: nothing to backpropagate through
         node.op = ""
-        node.parents = ()
+        node._parents = ()
         node.local_grads = ()
         node.attrs = None
     return node
@@ -413,7 +417,7 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     parts = [x if type(x) is Value else _as_value(x, "dot") for x in weights + inputs]
     if bias is not None:
         parts.append(_as_value(bias, "dot"))
-    return Value._record(rules.DOT, tuple(parts), {"bias": bias is not None})
+    return _record(rules.DOT, tuple(parts), {"bias": bias is not None})
 
 
 def sum_values(values: Iterable[Any]) -> Value:
@@ -426,7 +430,7 @@ def sum_values(values: Iterable[Any]) -> Value:
     parts = tuple(_as_value(x, "sum") for x in values)
     if not parts:
         raise ValueError("sum_values needs at least one value; got an empty sequence")
-    return Value._record(rules.SUM, parts)
+    return _record(rules.SUM, parts)
 
 
 def _log_or_nan(x: Any) -> Any:
