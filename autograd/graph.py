@@ -1,9 +1,10 @@
 """Walking the graph: topological order and the chain rule, for every kind of node.
 
-A node is a ``Node``: it has ``.parents``, ``.local_grads`` (d node / d parent for
-each parent as numbers, or None) and a ``_vjp(upstream, create_graph)`` method that
-returns one gradient contribution per parent (``None`` for a parent that needs none).
-``Value`` and ``Tensor`` both are, so there is one walk for both.
+A node is an ``autograd.node.Node``: it has ``_parents`` (a tuple, or the one parent
+itself), ``.local_grads`` (d node / d parent for each parent as numbers, or None) and
+a ``_vjp(upstream, create_graph)`` method that returns one gradient contribution per
+parent (``None`` for a parent that needs none). ``Value`` and ``Tensor`` both are, so
+there is one walk for both.
 
 Both walks here are Kahn's algorithm run from the output: count how many consumers
 each node has below the root, then take a node once all of its consumers are done.
@@ -24,30 +25,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .node import Node
+
 _ONE_WALK_AT_A_TIME = threading.Lock()
-
-
-class Node:
-    """What every node of a graph has: its parents, stored as compactly as possible.
-
-    ``.parents`` is a tuple in operand order (``a*a`` has two entries). A node with a
-    single parent keeps that parent bare in ``_parents`` rather than in a tuple of one:
-    on a long chain the tuples were a third of the objects, and Python's cyclic garbage
-    collector rereads every object each time it scans a growing graph. The walks below
-    read ``_parents`` directly; everything else uses ``.parents``.
-    """
-
-    __slots__ = ()
-
-    @property
-    def parents(self) -> tuple:
-        """The nodes this one was computed from, in operand order (``()`` for a leaf)."""
-        parents = self._parents
-        return parents if type(parents) is tuple else (parents,)
-
-    @parents.setter
-    def parents(self, parents: tuple) -> None:
-        self._parents = tuple(parents)
 
 
 class _WalkState:
@@ -117,8 +97,16 @@ def _count_consumers(root: Any) -> int:
     stack = [root]
     while stack:
         parents = stack.pop()._parents
-        if type(parents) is not tuple:  # one parent, stored bare (see Node)
-            parents = (parents,)
+        if type(parents) is not tuple:  # one parent, stored bare (see autograd.node)
+            # The loop below for that one parent, spelled out: wrapping it in a tuple
+            # to loop over was a sixth of backward() on a long chain.
+            if parents._waiting:
+                parents._waiting += 1
+            else:  # reached for the first time: count its own parents next
+                parents._waiting = 1
+                reached += 1
+                stack.append(parents)
+            continue
         for parent in parents:
             if parent._waiting:
                 parent._waiting += 1
@@ -188,7 +176,10 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
             node._pending = None  # let go of the array as soon as it is used
             if upstream is not None:  # (None: no gradient reached it, e.g. a constant Tensor)
                 if totals is None:
-                    node._accumulate(upstream)
+                    if type(node.grad) is float:  # a Value's: add in place, without a call
+                        node.grad += upstream
+                    else:
+                        node._accumulate(upstream)
                 else:
                     totals[node] = upstream
             parents = node._parents

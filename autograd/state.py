@@ -1,6 +1,8 @@
 """Recording state shared by every node: gradient mode and the current scope.
 
-Kept in one tiny object so creating a node costs two attribute reads, and so the
+``STATE.notes`` is the ``Notes`` record of the current scope, which every node made
+there without a label or role shares (see ``autograd.node``). Kept in one tiny
+object so creating a node costs two attribute reads, and so the
 engine never needs to know who opened a scope (``nn`` opens one per module call,
 ``viz`` reads the tags) — dependencies keep flowing one way.
 """
@@ -10,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .node import Notes
+
 
 class _RecordingState:
-    __slots__ = ("grad_enabled", "scope")
+    __slots__ = ("grad_enabled", "notes")
 
     def __init__(self) -> None:
         self.grad_enabled = True
-        self.scope: tuple[str, ...] = ()
+        self.notes = Notes()
 
 
 STATE = _RecordingState()
@@ -79,9 +83,9 @@ class scope:
         self.name = name
 
     def __enter__(self) -> tuple[str, ...]:
-        self.previous = STATE.scope
-        STATE.scope = self.previous + (self.name,)
-        return STATE.scope
+        self.previous = STATE.notes
+        STATE.notes = Notes(scope=self.previous.scope + (self.name,))
+        return STATE.notes.scope
 
     def __exit__(self, *exc_info: object) -> None:
-        STATE.scope = self.previous
+        STATE.notes = self.previous

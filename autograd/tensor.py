@@ -47,6 +47,7 @@ import numpy as np
 
 from . import array_math, graph, rules
 from . import tensor_rules as trules
+from .node import Node, notes
 from .state import STATE
 from .value import Value
 
@@ -59,32 +60,28 @@ _ELEMENTWISE_BINARY = {"+", "-", "*", "/", "pow", "maximum", "minimum", "where"}
 _DIVIDES = {"/", "log", "sqrt", "**", "pow"}
 
 
-class Tensor(graph.Node):
+class Tensor(Node):
     """An array in the graph: ``.data``, ``.grad``, ``.shape``, ``.dtype``, ``.requires_grad``.
 
     Like ``Value`` it has ``.label``, ``.op``, ``.attrs``, ``.parents``, ``.scope`` and
     ``.role``, so the visualiser and the backward walk treat both the same way.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "label", "op", "_parents", "attrs",
-                 "scope", "role", "_waiting", "_pending", "__weakref__")
+    __slots__ = ("data", "grad", "_requires_grad", "op", "_parents", "attrs", "_notes",
+                 "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: array * Tensor works
     local_grads = None  # gradients come from vector-Jacobian products (_vjp), not numbers
 
     def __init__(self, data: Any, requires_grad: bool = False, label: str = "",
                  role: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {label!r}")
         self.data = _as_array(data)
         self.grad: np.ndarray | None = None
         self._requires_grad = False
         self.requires_grad = requires_grad
-        self.label = label
         self.op = ""
-        self._parents: tuple[Tensor, ...] = ()  # always a tuple for Tensors (see graph.Node)
+        self._parents: tuple[Tensor, ...] = ()  # always a tuple for Tensors (autograd.node)
         self.attrs: dict | None = None
-        self.scope = STATE.scope
-        self.role = role
+        self._notes = notes(label, role, STATE.notes)
         self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
         self._pending = None
 
@@ -117,9 +114,7 @@ class Tensor(graph.Node):
         node = _new(Tensor)
         node.data = out if type(out) is np.ndarray else np.asarray(out)
         node.grad = None
-        node.label = ""
-        node.scope = STATE.scope
-        node.role = ""
+        node._notes = STATE.notes
         node._waiting = 0
         node._pending = None
         recording = False
@@ -671,12 +666,10 @@ def _constant(array: np.ndarray) -> Tensor:
     node.data = array
     node.grad = None
     node._requires_grad = False
-    node.label = ""
     node.op = ""
     node._parents = ()
     node.attrs = None
-    node.scope = STATE.scope
-    node.role = "constant"
+    node._notes = notes("", "constant", STATE.notes)
     node._waiting = 0
     node._pending = None
     return node

@@ -22,12 +22,13 @@ from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 from . import graph, rules, scalar_math
+from .node import Node, notes
 from .state import STATE
 
 Number = numbers.Real
 
 
-class Value(graph.Node):
+class Value(Node):
     """A number in the graph: ``.data``, ``.grad``, ``.label``, ``.op``, ``.parents``.
 
     ``.local_grads`` holds d self / d parent for each parent (floats), ``.attrs`` the
@@ -38,24 +39,20 @@ class Value(graph.Node):
     not a node at all: ``x + 1`` is one node, op ``"x+c"``, with ``attrs == {"constant": 1.0}``.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_parents", "local_grads", "attrs",
-                 "scope", "role", "_waiting", "_pending", "__weakref__")
+    __slots__ = ("data", "grad", "op", "_parents", "local_grads", "attrs", "_notes",
+                 "_waiting", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
     def __init__(self, data: float, label: str = "", role: str = "") -> None:
         if type(data) is not float:  # the isinstance check below is slow; skip it for floats
             data = _real_number(data)
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {label!r}")
         self.data = data
         self.grad = 0.0
-        self.label = label
         self.op = ""
-        self._parents: tuple[Value, ...] | Value = ()  # see graph.Node
+        self._parents: tuple[Value, ...] | Value = ()  # see autograd.node
         self.local_grads: tuple = ()
         self.attrs: Mapping | None = None
-        self.scope = STATE.scope
-        self.role = role
+        self._notes = notes(label, role, STATE.notes)
         self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
         self._pending = None
 
@@ -308,9 +305,7 @@ def _node(out: float, op: str, parents: tuple | Value, local: tuple, attrs: Mapp
     node = _new(Value)
     node.data = out
     node.grad = 0.0
-    node.label = ""
-    node.scope = STATE.scope
-    node.role = ""
+    node._notes = STATE.notes
     node._waiting = 0
     node._pending = None
     if STATE.grad_enabled:
