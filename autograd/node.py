@@ -19,7 +19,9 @@ graph; on a long chain that was half the time of building it. So:
 - a node with one parent keeps it bare in ``_parents``, not in a tuple of one (on a
   chain those tuples were half of all the objects);
 - the three notes share one field, ``_notes``: the nodes made in one scope with no
-  label and no role all point to the same ``Notes`` record.
+  label and no role all point to the same ``Notes`` record. Setting a note gives the
+  node a record of its own. (Two threads setting the label and the role of one node
+  at the same moment can lose one of the two.)
 
 The graph walks (``autograd.graph``) read ``_parents`` directly; everything else uses
 ``.parents``.
@@ -38,17 +40,24 @@ class Notes(NamedTuple):
     scope: tuple[str, ...] = ()
 
 
-def notes(label: Any, role: Any, shared: Notes) -> Notes:
+def notes_for(label: Any, role: Any, shared: Notes) -> Notes:
     """A new node's notes: ``shared`` (the current scope's) unless it has a label or role."""
+    label, role = _text(label, "label"), _text(role, "role")
     if not label and not role:
         return shared
-    return Notes(_text(label, "label"), _text(role, "role"), shared.scope)
+    return Notes(label, role, shared.scope)
 
 
 def _text(text: Any, name: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"{name} must be a str, got {text!r} of type {type(text).__name__}")
     return text
+
+
+def _scope(scope: Any) -> tuple[str, ...]:
+    if not isinstance(scope, tuple) or not all(isinstance(name, str) for name in scope):
+        raise TypeError(f"scope must be a tuple of str (outermost first), got {scope!r}")
+    return scope
 
 
 class Node:
@@ -68,7 +77,15 @@ class Node:
 
     @parents.setter
     def parents(self, parents: tuple) -> None:
-        self._parents = tuple(parents)
+        if isinstance(parents, Node):
+            raise TypeError(f"parents must be a tuple of nodes; for one parent write "
+                            f"(x,), not x (got {parents!r})")
+        parents = tuple(parents)
+        for parent in parents:
+            if not isinstance(parent, Node):
+                raise TypeError(f"parents must be Values or Tensors, got {parent!r} "
+                                f"({type(parent).__name__})")
+        self._parents = parents
 
     @property
     def label(self) -> str:
@@ -92,3 +109,7 @@ class Node:
     def scope(self) -> tuple[str, ...]:
         """The names of the scopes the node was made in, outermost first."""
         return self._notes.scope
+
+    @scope.setter
+    def scope(self, scope: tuple[str, ...]) -> None:
+        self._notes = self._notes._replace(scope=_scope(scope))

@@ -47,7 +47,7 @@ import numpy as np
 
 from . import array_math, graph, rules
 from . import tensor_rules as trules
-from .node import Node, notes
+from .node import Node, notes_for
 from .state import STATE
 from .value import Value
 
@@ -81,7 +81,7 @@ class Tensor(Node):
         self.op = ""
         self._parents: tuple[Tensor, ...] = ()  # always a tuple for Tensors (autograd.node)
         self.attrs: dict | None = None
-        self._notes = notes(label, role, STATE.notes)
+        self._notes = notes_for(label, role, STATE.notes)
         self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
         self._pending = None
 
@@ -669,7 +669,7 @@ def _constant(array: np.ndarray) -> Tensor:
     node.op = ""
     node._parents = ()
     node.attrs = None
-    node._notes = notes("", "constant", STATE.notes)
+    node._notes = notes_for("", "constant", STATE.notes)
     node._waiting = 0
     node._pending = None
     return node

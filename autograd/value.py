@@ -22,7 +22,7 @@ from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 from . import graph, rules, scalar_math
-from .node import Node, notes
+from .node import Node, notes_for
 from .state import STATE
 
 Number = numbers.Real
@@ -52,7 +52,7 @@ class Value(Node):
         self._parents: tuple[Value, ...] | Value = ()  # see autograd.node
         self.local_grads: tuple = ()
         self.attrs: Mapping | None = None
-        self._notes = notes(label, role, STATE.notes)
+        self._notes = notes_for(label, role, STATE.notes)
         self._waiting = 0  # scratch fields of graph walks (see autograd.graph)
         self._pending = None
 
@@ -249,7 +249,8 @@ def _record(rule: rules.Rule, parents: tuple[Value, ...], attrs: dict | None = N
         local = rule.local_derivatives(scalar_math, out, *xs, **(attrs or {}))
     except (ArithmeticError, ValueError) as error:
         raise _with_operands(error, rule, xs, attrs or {}) from None
-    return _node(out, rule.name, parents, local, attrs)
+    # one parent is stored bare (x ** 2, leaky_relu, a sum of one), as in _record1
+    return _node(out, rule.name, parents[0] if len(parents) == 1 else parents, local, attrs)
 
 
 # The two most common shapes, without building a list of inputs (a list
@@ -300,7 +301,7 @@ def _node(out: float, op: str, parents: tuple | Value, local: tuple, attrs: Mapp
           ) -> Value:
     """A recorded node; skips ``__init__``'s checks since every field is known good.
 
-    ``parents`` is a tuple, or the one parent itself (see ``graph.Node``).
+    ``parents`` is a tuple, or the one parent itself (see ``autograd.node``).
     """
     node = _new(Value)
     node.data = out

@@ -79,3 +79,33 @@ def test_tensor_notes_and_parents():
     assert (a.label, a.role, a.scope) == ("a", "parameter", ())
     assert (b.label, b.role, b.scope) == ("b", "", ("layer",))
     assert b.parents[0] is a and type(b.parents) is tuple
+
+
+@pytest.mark.parametrize("bad", [None, 0, np.array(["a", "b"])])
+def test_notes_that_are_not_text_are_refused_even_when_empty_looking(bad):
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=bad)
+    with pytest.raises(TypeError, match="role must be a str"):
+        Tensor([1.0], role=bad)
+
+
+def test_scope_can_be_set_to_a_tuple_of_names_only():
+    v = Value(1.0)
+    v.scope = ("model", "layer")
+    assert v.scope == ("model", "layer")
+    with pytest.raises(TypeError, match="scope must be a tuple of str"):
+        v.scope = "model"
+
+
+def test_parents_set_by_hand_must_be_a_tuple_of_nodes():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    with pytest.raises(TypeError, match=r"write \(x,\), not x"):
+        c.parents = a
+    with pytest.raises(TypeError, match="parents must be Values or Tensors, got 'a'"):
+        c.parents = "ab"
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    u = t.exp()
+    with pytest.raises(TypeError, match=r"write \(x,\)"):
+        u.parents = t  # would otherwise iterate the Tensor into index nodes
+    assert c.parents == (a, b) and u.parents == (t,)
