@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType, SimpleNamespace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from . import graph, rules, scalar_math
@@ -290,8 +290,10 @@ def _record_constant(rule: rules.Rule, x: Value, constant: Any, symbol: str) -> 
             local = local(scalar_math, out, x.data, constant)
     except (ArithmeticError, ValueError) as error:
         raise _with_operands(error, rule, [x.data], {"constant": constant}) from None
-    return _node(out, rule.name, x, local,
-                 _SHARED_ATTRS.get(constant) or _constant_attrs(constant))
+    attrs = _SHARED_ATTRS.get(constant)
+    if attrs is None:  # (not `or`: asking a Python-level Mapping if it is empty is a call)
+        attrs = _constant_attrs(constant)
+    return _node(out, rule.name, x, local, attrs)
 
 
 _new = object.__new__
@@ -334,6 +336,31 @@ def _real_number(data: Any) -> float:
     return float(data)
 
 
+class _SharedAttrs(Mapping):
+    """``{"constant": c}`` for every node of one folded number: readable, not writable.
+
+    (A read-only ``Mapping`` of our own rather than ``types.MappingProxyType``, which
+    cannot be pickled or deep-copied, and a graph should be.)
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, constant: float) -> None:
+        self._items = {"constant": constant}
+
+    def __getitem__(self, key: str) -> float:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return 1
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
 _SHARED_ATTRS: dict[float, Mapping] = {}
 
 
@@ -345,7 +372,7 @@ def _constant_attrs(constant: float) -> Mapping:
     to itself) get one of their own each time; the cache holds the numbers in use
     lately, starting afresh when it reaches 1024.
     """
-    attrs = MappingProxyType({"constant": constant})
+    attrs = _SharedAttrs(constant)
     if constant and constant == constant:
         if len(_SHARED_ATTRS) >= 1024:
             _SHARED_ATTRS.clear()

@@ -215,3 +215,17 @@ def test_shared_constant_attrs_are_read_only_and_nan_is_never_cached():
         x * float("nan")  # nan != nan: a cached one could never be found again
     assert len(value._SHARED_ATTRS) == cached
     assert (x + 3.0).attrs is (x + 3.0).attrs
+
+
+def test_a_graph_with_folded_numbers_pickles_and_copies():
+    import copy
+    import pickle
+
+    x = Value(3.0, label="x")
+    y = (x * 2 + 1).tanh()
+    for clone in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        (xc,) = clone.parents[0].parents[0].parents
+        assert clone.data == y.data and clone.parents[0].attrs == {"constant": 1.0}
+        clone.backward()
+        assert xc.label == "x" and xc.grad == pytest.approx(2 * (1 - y.data ** 2))
+        assert x.grad == 0.0  # the original graph is untouched
