@@ -183,7 +183,7 @@ def _walk_backward(root: Any, seed: Any, create_graph: bool, on_edge: EdgeHook |
                 else:
                     totals[node] = upstream
             parents = node._parents
-            if type(parents) is not tuple:  # one parent, stored bare: a Value (see Node)
+            if type(parents) is not tuple:  # one parent, stored bare (see autograd.node)
                 if plain and upstream is not None:
                     # The same as the loop below, for most nodes of a chain. Spelled out
                     # because a loop allocates iterators, and on a long chain those
