@@ -50,19 +50,19 @@ def _apply(rule: rules.Rule, *inputs: Any, **attrs: Any) -> Dual:
     return Dual(out, sum(lg * d.tangent for lg, d in zip(local, inputs)))
 
 
-def _operator(rule: rules.Rule, with_number: rules.Rule) -> Callable[[Dual, Any], Dual]:
-    """``dual <op> other``: ``rule`` for two duals, ``with_number`` for a plain number
-    (folded in as in ``Value``, so no derivative is taken with respect to it)."""
-    def apply(self: Dual, other: Any) -> Dual:
-        if isinstance(other, Dual):
-            return _apply(rule, self, other)
-        return _apply(with_number, self, constant=_lift(other).value)
-    return apply
-
-
 def _reflected(with_number: rules.Rule) -> Callable[[Dual, Any], Dual]:
-    """``number <op> dual``, reached only when the left operand is not a Dual."""
+    """``number <op> dual`` (or ``dual <op> number``): the number folded in, as in
+    ``Value``, so no derivative is taken with respect to it."""
     return lambda self, other: _apply(with_number, self, constant=_lift(other).value)
+
+
+def _operator(rule: rules.Rule, with_number: rules.Rule) -> Callable[[Dual, Any], Dual]:
+    """``dual <op> other``: ``rule`` for two duals, ``with_number`` for a plain number."""
+    folded = _reflected(with_number)
+
+    def apply(self: Dual, other: Any) -> Dual:
+        return _apply(rule, self, other) if isinstance(other, Dual) else folded(self, other)
+    return apply
 
 
 def _power(self: Dual, exponent: Any) -> Dual:

@@ -355,7 +355,7 @@ class _SharedAttrs(Mapping):
         return iter(self._items)
 
     def __len__(self) -> int:
-        return 1
+        return len(self._items)
 
     def __repr__(self) -> str:
         return repr(self._items)
