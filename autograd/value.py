@@ -86,34 +86,34 @@ class Value(Node):
     def __add__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.ADD, (self, other))
-        return record(rules.ADD_CONSTANT, (self,), _constant(other, "+"))
+        return record_with_constant(rules.ADD_CONSTANT, self, _constant(other, "+"))
 
     def __radd__(self, other: Any) -> Value:  # other + self == self + other, exactly
-        return record(rules.ADD_CONSTANT, (self,), _constant(other, "+"))
+        return record_with_constant(rules.ADD_CONSTANT, self, _constant(other, "+"))
 
     def __sub__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.SUB, (self, other))
-        return record(rules.SUB_CONSTANT, (self,), _constant(other, "-"))
+        return record_with_constant(rules.SUB_CONSTANT, self, _constant(other, "-"))
 
     def __rsub__(self, other: Any) -> Value:  # other - self
-        return record(rules.CONSTANT_SUB, (self,), _constant(other, "-"))
+        return record_with_constant(rules.CONSTANT_SUB, self, _constant(other, "-"))
 
     def __mul__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.MUL, (self, other))
-        return record(rules.MUL_CONSTANT, (self,), _constant(other, "*"))
+        return record_with_constant(rules.MUL_CONSTANT, self, _constant(other, "*"))
 
     def __rmul__(self, other: Any) -> Value:  # other * self == self * other, exactly
-        return record(rules.MUL_CONSTANT, (self,), _constant(other, "*"))
+        return record_with_constant(rules.MUL_CONSTANT, self, _constant(other, "*"))
 
     def __truediv__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.DIV, (self, other))
-        return record(rules.DIV_CONSTANT, (self,), _constant(other, "/"))
+        return record_with_constant(rules.DIV_CONSTANT, self, _constant(other, "/"))
 
     def __rtruediv__(self, other: Any) -> Value:  # other / self
-        return record(rules.CONSTANT_DIV, (self,), _constant(other, "/"))
+        return record_with_constant(rules.CONSTANT_DIV, self, _constant(other, "/"))
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
@@ -124,7 +124,7 @@ class Value(Node):
         return record(rules.POW, (self,), Attrs(exponent=float(exponent)))
 
     def __rpow__(self, base: Any) -> Value:  # base ** self
-        return record(rules.CONSTANT_POW, (self,), _constant(base, "**"))
+        return record_with_constant(rules.CONSTANT_POW, self, _constant(base, "**"))
 
     # (neg, abs, exp, log, tanh, relu, ...: written once for Value and Tensor, in Node)
 
@@ -189,19 +189,40 @@ def _number(other: Any) -> float:
 def record(rule: rules.Rule, parents: tuple[Value, ...], attrs: Attrs = NO_ATTRS) -> Value:
     """Apply ``rule`` to the parents' numbers: the new node, with its local derivatives.
 
-    The one way a Value operation is recorded. Under ``no_grad()`` the node is a leaf.
+    Every Value operation is recorded here (a number folded in, as in ``x + 1``, through
+    its thin twin ``record_with_constant``). Under ``no_grad()`` the node is a leaf.
 
     >>> a, b = Value(2.0), Value(3.0)
     >>> record(rules.MUL, (a, b)).local_grads      # d(a*b)/da = b, d(a*b)/db = a
     (3.0, 2.0)
     """
-    # (a list comprehension costs more than the arithmetic; most operations have one input)
-    xs = (parents[0].data,) if len(parents) == 1 else [parent.data for parent in parents]
+    xs = [parent.data for parent in parents]
     try:
         out = rule.forward(scalar_math, *xs, **attrs)
         local_grads = rule.fixed_local_grads or rule.local_grads(scalar_math, out, *xs, **attrs)
     except (ArithmeticError, ValueError) as error:
         raise _with_operands(error, rule, xs, attrs) from None
+    return _node(rule, out, parents[0] if len(parents) == 1 else parents, local_grads, attrs)
+
+
+def record_with_constant(rule: rules.Rule, x: Value, attrs: Attrs) -> Value:
+    """``record(rule, (x,), attrs)`` for ``x + 1`` and its kind, ``attrs["constant"]`` the 1.
+
+    The same node, the rule called without star-arguments, which cost more than the
+    arithmetic: on a long chain of ``x + 1`` a fifth of the time (benchmarks/NOTES.md).
+    """
+    data, constant = x.data, attrs["constant"]
+    try:
+        out = rule.forward(scalar_math, data, constant)
+        local_grads = rule.fixed_local_grads or rule.local_grads(scalar_math, out, data,
+                                                                 constant)
+    except (ArithmeticError, ValueError) as error:
+        raise _with_operands(error, rule, [data], attrs) from None
+    return _node(rule, out, x, local_grads, attrs)
+
+
+def _node(rule: rules.Rule, out: float, parents: tuple | Value, local_grads: tuple,
+          attrs: Attrs) -> Value:
     # Not Value(out): __init__ checks a label and a role this node does not have, and
     # that was a fifth of building a long chain. test_node.py pins every field set here.
     node = _new(Value)
@@ -212,7 +233,7 @@ def record(rule: rules.Rule, parents: tuple[Value, ...], attrs: Attrs = NO_ATTRS
     node._pending = None
     if STATE.grad_enabled:
         node.op = rule.op
-        node._parents = parents[0] if len(parents) == 1 else parents  # see autograd.node
+        node._parents = parents  # one parent is kept bare (see autograd.node)
         node.local_grads = local_grads
         node.attrs = attrs
     else:  # a leaf: nothing to backpropagate through
