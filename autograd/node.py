@@ -169,6 +169,20 @@ class Node:
         else:
             _BACKWARD_RAN.discard(self)
 
+    # --- comparisons: of the numbers, no gradient (a Tensor gives a boolean array) -----
+    # == is left as identity: nodes are dictionary keys in the walks.
+    def __lt__(self, other: Any) -> Any:
+        return self.data < _data(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.data >= _data(other)
+
     # --- the elementwise functions Value and Tensor share (one rule each) -------------
     def __neg__(self) -> Self:
         return self._apply(rules.NEG)
@@ -234,3 +248,8 @@ class Node:
     def cos(self) -> Self:
         """cos(x), d/dx = -sin(x)."""
         return self._apply(rules.COS)
+
+
+def _data(x: Any) -> Any:
+    """A node's number or array; anything else as it is."""
+    return x.data if isinstance(x, Node) else x

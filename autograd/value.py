@@ -155,18 +155,6 @@ class Value(Node):
     def __float__(self) -> float:
         return self.data
 
-    def __lt__(self, other: Any) -> bool:
-        return self.data < _number(other)
-
-    def __le__(self, other: Any) -> bool:
-        return self.data <= _number(other)
-
-    def __gt__(self, other: Any) -> bool:
-        return self.data > _number(other)
-
-    def __ge__(self, other: Any) -> bool:
-        return self.data >= _number(other)
-
     def __repr__(self) -> str:
         text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
         if self.label:
@@ -179,10 +167,6 @@ class Value(Node):
 def _short(number: float) -> str:
     rounded = round(number, 4)
     return repr(rounded if rounded != 0 or number == 0 else number)
-
-
-def _number(other: Any) -> float:
-    return other.data if isinstance(other, Value) else other
 
 
 # --- recording an operation --------------------------------------------------------------
