@@ -192,8 +192,8 @@ def record(rule: rules.Rule, parents: tuple[Value, ...], attrs: Attrs = NO_ATTRS
 def record_with_constant(rule: rules.Rule, x: Value, attrs: Attrs) -> Value:
     """``record(rule, (x,), attrs)`` for ``x + 1`` and its kind, ``attrs["constant"]`` the 1.
 
-    The same node, the rule called without star-arguments, which cost more than the
-    arithmetic: on a long chain of ``x + 1`` a fifth of the time (benchmarks/NOTES.md).
+    The same node, the rule called without star-arguments: they cost more than the
+    arithmetic, a quarter more per ``x + 1`` (benchmarks/NOTES.md).
     """
     data, constant = x.data, attrs["constant"]
     try:
