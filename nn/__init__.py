@@ -3,7 +3,8 @@
     models      Module (with Keras's compile, fit, evaluate, predict, train_on_batch,
                 summary, build, freeze); Value models Perceptron, Neuron, Layer, MLP;
                 Tensor layers Linear, Dense (Keras's, lazy input size), Sequential,
-                ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, BatchNorm1d, Flatten, Conv2d, MaxPool2d, AvgPool2d; nn.init initialisers
+                ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, BatchNorm1d,
+                Flatten, Conv2d, MaxPool2d, AvgPool2d; nn.init initialisers
     losses      mse, mae, binary_cross_entropy(_with_logits), cross_entropy, hinge;
                 Keras's categorical_crossentropy & co. (probabilities; nn.keras_names)
     optimizers  SGD, RMSprop, Adam, AdamW; l1_penalty, l2_penalty, clip_grad_norm
