@@ -101,8 +101,10 @@ def resolve_metrics(metrics: Iterable[Any] | str | None, loss: Callable | None
 
 def _check_model(model: Any, who: str) -> None:
     if not callable(model) or isinstance(model, np.ndarray):
+        shape = f" of shape {np.shape(model)}" if hasattr(model, "shape") else ""
         raise TypeError(f"{who}(model, x, y, ...): the first argument must be the model, got "
-                        f"{model!r:.60}; in Keras's form call model.{who}(x, y, ...)")
+                        f"a {type(model).__name__}{shape}; in Keras's form call "
+                        f"model.{who}(x, y, ...)")
 
 
 def _numbers(data: Any, who: str, what: str) -> np.ndarray:
@@ -124,7 +126,7 @@ def _numbers(data: Any, who: str, what: str) -> np.ndarray:
                              f"row {odd} has {lengths[odd]}; every sample needs the same shape")
         array = np.asarray(data, dtype=object)
     if array.dtype.kind not in "biuf":
-        first = array.ravel()[0] if array.size else None
+        first = array.ravel()[0].item() if array.size else None
         raise TypeError(f"{who}: {what} must hold numbers, got dtype {array.dtype} "
                         f"(first entry {first!r:.40}); convert it, e.g. np.asarray(x, float)")
     if array.ndim == 0:
@@ -228,7 +230,11 @@ def make_optimizer(model: Any, optimizer: Any, X: np.ndarray | None = None) -> O
     elif not callable(optimizer):
         raise TypeError(f"optimizer must be a name ('sgd', 'adam', ...), an nn optimizer or a "
                         f"function params -> optimizer, got {optimizer!r:.60}")
-    if X is not None and hasattr(model, "build"):
+    if X is not None and not getattr(model, "built", True):
+        if X.ndim < 2:
+            raise ValueError(f"{type(model).__name__} cannot infer its input size from x of "
+                             f"shape {X.shape}: it needs (samples, features); reshape 1-D "
+                             f"data with x.reshape(-1, 1)")
         model.build((None, *X.shape[1:]))
     params = _trainable(model)
     if not params:
@@ -412,7 +418,7 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def evaluate(model: Module, X: Any, y: Any, loss: Callable | str | None = None,
+def evaluate(model: Module, X: Any, y: Any = None, loss: Callable | str | None = None,
              metrics: Iterable[Any] | dict = ("accuracy",), batch_size: int = 256
              ) -> dict[str, float]:
     """Loss (when given) and metrics on (X, y), in eval mode: ``{"loss": .., "accuracy": ..}``.

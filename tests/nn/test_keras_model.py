@@ -20,11 +20,11 @@ from nn import (
     cross_entropy,
     fit,
     fur_and_wings,
+    keras_names,
     manual_seed,
     one_hot,
     sparse_categorical_crossentropy,
 )
-from nn import keras_names
 from nn.callbacks import History
 
 
