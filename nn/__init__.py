@@ -75,6 +75,7 @@ from .losses import (
     mae,
     mse,
 )
+from .metrics import roc_auc, roc_curve
 from .mnist import load_mnist
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, clip_grad_norm, l1_penalty, l2_penalty
@@ -90,7 +91,7 @@ __all__ = [
     "BinaryCrossentropy", "CSVLogger", "CategoricalCrossentropy", "Ensemble",
     "LearningRateScheduler", "ModelCheckpoint", "ReduceLROnPlateau",
     "SparseCategoricalCrossentropy", "binary_crossentropy", "bootstrap",
-    "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "categorical_crossentropy", "roc_auc", "roc_curve", "sparse_categorical_crossentropy",
     "AvgPool2d", "BatchNorm1d", "Callback", "Conv2d", "Dense", "Dropout", "EarlyStopping",
     "Flatten", "History", "LeakyReLU", "Linear", "MaxPool2d", "ReLU", "Sequential", "Sigmoid",
     "Softmax", "Tanh", "evaluate", "fit", "grid_search", "log_uniform", "predict",
