@@ -34,6 +34,9 @@ import numpy as np
 class KerasMethods:
     """The Keras-shaped half of ``nn.Module`` (see the module docstring)."""
 
+    compiled: dict | None = None  # what compile chose
+    optimizer: Any = None  # the optimizer, once built
+
     def compile(self, optimizer: Any = "rmsprop", loss: str | Callable | None = None,
                 metrics: Iterable[Any] | None = None) -> None:
         """Choose the optimizer, the loss and the metrics, by Keras's names or as objects.
@@ -59,28 +62,25 @@ class KerasMethods:
         elif not callable(optimizer):
             raise TypeError(f"optimizer must be a name ('sgd', 'adam', ...), an nn optimizer "
                             f"or a function params -> optimizer, got {optimizer!r:.60}")
-        self.__dict__["compiled"] = {"optimizer": optimizer, "loss": loss_fn,
-                                     "metrics": list(metrics or []), "metric_fns": metric_fns}
-        self.__dict__["optimizer"] = optimizer if isinstance(optimizer, Optimizer) else None
+        self.compiled = {"optimizer": optimizer, "loss": loss_fn, "metric_fns": metric_fns}
+        self.optimizer = optimizer if isinstance(optimizer, Optimizer) else None
 
     def _compiled(self, who: str) -> dict:
-        compiled = self.__dict__.get("compiled")
-        if compiled is None:
+        if self.compiled is None:
             raise RuntimeError(f"call model.compile(optimizer=..., loss=..., metrics=[...]) "
                                f"before model.{who}(...), e.g. model.compile("
                                f"optimizer='sgd', loss='categorical_crossentropy', "
                                f"metrics=['accuracy'])")
-        return compiled
+        return self.compiled
 
     def _optimizer_for(self, X: np.ndarray) -> Any:
         """The compiled optimizer, built over the trainable parameters at the first batch."""
         from . import training
 
         compiled = self._compiled("fit")
-        optimizer = self.__dict__.get("optimizer")
+        optimizer = self.optimizer
         if optimizer is None:
-            optimizer = training.make_optimizer(self, compiled["optimizer"], X)
-            self.__dict__["optimizer"] = optimizer
+            optimizer = self.optimizer = training.make_optimizer(self, compiled["optimizer"], X)
         elif not isinstance(compiled["optimizer"], type(optimizer)):  # built from a name
             held = {id(p) for p in optimizer.params}
             if held != {id(p) for p in self.trainable_parameters()}:

@@ -34,6 +34,7 @@ X, Y = fur_and_wings()
     ([[0, 0], [1]], Y[:2], ValueError, r"x is ragged: row 0 has 2 entries but row 1 has 1"),
     ([["a", "b"]] * 6, Y, TypeError, r"x must hold numbers, got dtype <U1 \(first entry 'a'\)"),
     (None, Y, TypeError, r"fit: x is None; pass the x as an array"),
+    (X, None, TypeError, r"fit: y is None; pass the y as an array"),
     (X, 5, ValueError, r"y is a single number \(5\); pass one target per sample"),
     (X, Y[:5], ValueError, r"X has 6 samples but y has 5; give one target per sample"),
     (np.zeros((0, 2)), np.zeros((0, 3)), ValueError, r"x has no rows \(shape \(0, 2\)\)"),

@@ -263,3 +263,16 @@ def test_evaluate_predict_train_on_batch_and_validation_split_as_keras():
     assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "lr"}
     # the last half is held out, before shuffling, as Keras
     assert history.history["val_loss"][-1] == pytest.approx(model.evaluate(X[3:], Y[3:])[0])
+
+
+def test_sequential_add_and_keras_activation_names():
+    model = Sequential()
+    model.add(Dense(4, activation="linear", input_dim=3))
+    model.add(Dense(2, activation="sigmoid"))
+    out = model.predict(np.ones((5, 3)))
+    assert out.shape == (5, 2) and ((out > 0) & (out < 1)).all()
+    assert [layer.name for layer in model] == ["0: Dense", "1: Dense"]
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        Dense(2, activation="swish")
+    with pytest.raises(TypeError, match="takes kernel_initializer=, not init="):
+        Dense(2, init="he_normal")
