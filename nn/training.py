@@ -38,6 +38,14 @@ from . import keras_names
 from . import losses as loss_functions
 from .callbacks import Callback, EarlyStopping, History
 from .data import batches, check_batch_size
+from .fit_inputs import (
+    check_callbacks,
+    check_data,
+    check_epochs,
+    check_inputs,
+    check_model,
+    split_validation,
+)
 from .metrics import accuracy
 from .module import Module
 from .optim import Optimizer
@@ -95,110 +103,6 @@ def resolve_metrics(metrics: Iterable[Any] | str | None, loss: Callable | None
             fn = functools.partial(accuracy, threshold=threshold)
         resolved[name] = fn
     return resolved
-
-
-# --- checking what the user passed --------------------------------------------------
-
-
-def _check_model(model: Any, who: str) -> None:
-    if not callable(model) or isinstance(model, np.ndarray):
-        shape = f" of shape {np.shape(model)}" if hasattr(model, "shape") else ""
-        raise TypeError(f"{who}(model, x, y, ...): the first argument must be the model, got "
-                        f"a {type(model).__name__}{shape}; in Keras's form call "
-                        f"model.{who}(x, y, ...)")
-
-
-def _numbers(data: Any, who: str, what: str) -> np.ndarray:
-    """``data`` as a numeric array, or an error naming what is wrong with it."""
-    if data is None:
-        raise TypeError(f"{who}: {what} is None; pass the {what} as an array "
-                        f"(one row per sample)")
-    if isinstance(data, Tensor):
-        data = data.data
-    try:
-        array = np.asarray(data)
-    except ValueError:  # numpy refuses ragged nested lists: described below
-        array = None
-    if array is None or array.dtype == object:
-        lengths = [len(row) if hasattr(row, "__len__") else 1 for row in data]
-        odd = next((i for i, n in enumerate(lengths) if n != lengths[0]), None)
-        if odd is not None:
-            raise ValueError(f"{who}: {what} is ragged: row 0 has {lengths[0]} entries but "
-                             f"row {odd} has {lengths[odd]}; every sample needs the same shape")
-        array = np.asarray(data, dtype=object)
-    if array.dtype.kind not in "biuf":
-        first = array.ravel()[0].item() if array.size else None
-        raise TypeError(f"{who}: {what} must hold numbers, got dtype {array.dtype} "
-                        f"(first entry {first!r:.40}); convert it, e.g. np.asarray(x, float)")
-    if array.ndim == 0:
-        raise ValueError(f"{who}: {what} is a single number ({array.item()!r}); pass one "
-                         f"{'row' if what == 'x' else 'target'} per sample")
-    return array
-
-
-def check_inputs(X: Any, who: str) -> np.ndarray:
-    """The inputs as a float array with at least one row."""
-    X = _numbers(X, who, "x")
-    if len(X) == 0:
-        raise ValueError(f"{who}: x has no rows (shape {X.shape}); pass at least one sample")
-    # float32 stays float32 (a float32 model runs at float32 speed)
-    return X if X.dtype.kind == "f" else X.astype(np.float64)
-
-
-def check_data(X: Any, y: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs and targets as arrays of the same length, or an error saying what differs."""
-    X = check_inputs(X, who)
-    y = _numbers(y, who, "y")
-    if y.dtype.kind == "b":
-        y = y.astype(float)
-    if len(X) != len(y):
-        raise ValueError(f"{who}: X has {len(X)} samples but y has {len(y)}; give one target "
-                         f"per sample")
-    return X, y
-
-
-def _validation(X: np.ndarray, y: np.ndarray, split: Any, data: Any
-                ) -> tuple[np.ndarray, np.ndarray, tuple | None]:
-    """(X, y, validation pair): ``validation_data`` checked, or the last ``split`` of the
-    rows held out before any shuffling (as Keras)."""
-    if isinstance(split, bool) or not isinstance(split, (int, float, np.floating)) \
-            or not 0 <= split < 1:
-        raise ValueError(f"validation_split must be a fraction in [0, 1), got {split!r}")
-    if data is not None:
-        if split:
-            raise ValueError("give validation_data or validation_split, not both")
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise TypeError(f"validation_data must be a pair (x_val, y_val), got "
-                            f"{type(data).__name__} {data!r:.60}")
-        return X, y, check_data(*data, "fit (validation_data)")
-    if not split:
-        return X, y, None
-    cut = int(len(X) * (1 - split))
-    if cut == 0 or cut == len(X):
-        raise ValueError(f"validation_split={split} of {len(X)} samples leaves "
-                         f"{'no training' if cut == 0 else 'no validation'} rows; "
-                         f"use more samples or another fraction")
-    return X[:cut], y[:cut], (X[cut:], y[cut:])
-
-
-def _check_callbacks(callbacks: Any) -> list[Callback]:
-    if callbacks is None:
-        return []
-    if isinstance(callbacks, Callback):
-        callbacks = [callbacks]
-    callbacks = list(callbacks)
-    for i, callback in enumerate(callbacks):
-        if not isinstance(callback, Callback):
-            raise TypeError(f"callbacks[{i}] is {callback!r:.60}, not a callback; pass "
-                            f"objects such as nn.EarlyStopping(patience=3) (a class needs "
-                            f"its parentheses), or subclass nn.Callback")
-    return callbacks
-
-
-def _check_epochs(epochs: Any) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
-    return int(epochs)
 
 
 def make_optimizer(model: Any, optimizer: Any, X: np.ndarray | None = None) -> Optimizer:
@@ -323,12 +227,12 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
     A NaN or infinite loss stops training with a ``TrainingDivergedWarning`` naming
     the epoch and batch; the history so far is returned (``history.stopped`` says why).
     """
-    _check_model(model, "fit")
+    check_model(model, "fit")
     loss_fn = keras_names.get_loss(loss)
-    epochs = _check_epochs(epochs)
+    epochs = check_epochs(epochs)
     X, y = check_data(X, y, "fit")
-    X, y, validation_data = _validation(X, y, validation_split, validation_data)
-    callbacks = _check_callbacks(callbacks)
+    X, y, validation_data = split_validation(X, y, validation_split, validation_data)
+    callbacks = check_callbacks(callbacks)
     metric_fns = resolve_metrics(metrics, loss_fn)
     optimizer = make_optimizer(model, optimizer, X)
     if verbose is not None:
@@ -406,7 +310,7 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     Tensor models give their output shape; Value models (N, k), or (N,) when each
     output is a single Value.
     """
-    _check_model(model, "predict")
+    check_model(model, "predict")
     X = check_inputs(X, "predict")
     tensor = is_tensor_model(model)
     previous = _set_training(model, False)
@@ -430,7 +334,7 @@ def evaluate(model: Module, X: Any, y: Any = None, loss: Callable | str | None =
     >>> evaluate(p, np.array([[-1.0], [2.0]]), np.array([0, 1]))
     {'accuracy': 1.0}
     """
-    _check_model(model, "evaluate")
+    check_model(model, "evaluate")
     X, y = check_data(X, y, "evaluate")
     loss_fn = keras_names.get_loss(loss) if loss is not None else None
     metric_fns = metrics if isinstance(metrics, dict) else resolve_metrics(metrics, loss_fn)
