@@ -222,11 +222,15 @@ class ReduceLROnPlateau(_Monitor):
         return False
 
 
-def _number_lr(callback: Callback) -> float:
-    optimizer = callback.optimizer
-    if optimizer is None:
+def _optimizer_of(callback: Callback) -> Any:
+    if callback.optimizer is None:
         raise RuntimeError(f"{type(callback).__name__} has no optimizer: fit sets it; when "
                            f"driving it by hand, set callback.optimizer first")
+    return callback.optimizer
+
+
+def _number_lr(callback: Callback) -> float:
+    optimizer = _optimizer_of(callback)
     if isinstance(optimizer.lr, Schedule):
         raise TypeError(f"{type(callback).__name__} changes a number learning rate, but the "
                         f"optimizer follows {optimizer.lr!r}; give the optimizer a number lr")
@@ -248,7 +252,7 @@ class LearningRateScheduler(Callback):
                             f"got {schedule!r:.80}")
         self.schedule = schedule
 
-    def rate(self, epoch_index: int, lr: float) -> float:
+    def rate(self, epoch_index: int, lr: float | None) -> float:
         """The rate for the epoch with 0-based ``epoch_index``, checked to be a number > 0."""
         if isinstance(self.schedule, Schedule):
             rate = self.schedule(epoch_index)
@@ -261,7 +265,11 @@ class LearningRateScheduler(Callback):
         return float(rate)
 
     def on_epoch_begin(self, epoch: int, model: Any) -> None:
-        self.optimizer.lr = self.rate(epoch - 1, _number_lr(self))
+        # a Schedule object needs no current rate, so it may replace a schedule the
+        # optimizer had; Keras's function form reads the current (number) rate
+        optimizer = _optimizer_of(self)
+        current = None if isinstance(self.schedule, Schedule) else _number_lr(self)
+        optimizer.lr = self.rate(epoch - 1, current)
 
 
 def _folder_of(path: str | Path, who: str) -> Path:

@@ -89,7 +89,7 @@ def test_learning_rate_scheduler_with_a_keras_function_and_a_schedule_object():
     assert seen == [(0, 0.1), (1, 0.1), (2, 0.1), (3, 0.05)]     # Keras counts epochs from 0
     assert keras_style.optimizer.lr == 0.025
     ours = LearningRateScheduler(StepDecay(0.2, step_size=2, gamma=0.1))
-    ours.optimizer = SGD(model.parameters(), lr=1.0)
+    ours.optimizer = SGD(model.parameters(), lr=StepDecay(1.0, 1))   # replaced each epoch
     rates = []
     ours.on_train_begin(model)
     for epoch in range(1, 5):
@@ -102,6 +102,8 @@ def test_learning_rate_scheduler_with_a_keras_function_and_a_schedule_object():
         drive(broken, [1.0], model)
     with pytest.raises(TypeError, match="schedule must be a function"):
         LearningRateScheduler(0.1)
+    with pytest.raises(RuntimeError, match="has no optimizer: fit sets it"):
+        drive(LearningRateScheduler(StepDecay(0.1, 1)), [1.0])
 
 
 def test_model_checkpoint_saves_every_epoch_or_only_the_best(tmp_path):
