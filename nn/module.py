@@ -181,6 +181,10 @@ class Module(KerasMethods):
         model as it was. ``strict=False`` skips keys the model lacks (missing ones still
         raise).
         """
+        if not self.built:
+            raise ModelFileError(f"{type(self).__name__} has lazy layers without weights yet; "
+                                 f"call model.build((None, n_features)) (or run it on data) "
+                                 f"before loading weights")
         targets = {name: ("parameter", p) for name, p in self.named_parameters()}
         targets.update({name: ("buffer", (module, attr))
                         for name, module, attr in self.named_buffers()})

@@ -134,6 +134,16 @@ def test_ensembles_refuse_empty_lists_and_mismatched_members():
         pair.predict(np.ones((1, 3)))
 
 
+def test_loading_weights_into_an_unbuilt_model_says_to_build_it(tmp_path):
+    from nn import ModelFileError
+
+    Sequential([Dense(2, input_dim=3)]).save(tmp_path / "w.npz")
+    with pytest.raises(ModelFileError, match=r"lazy layers without weights yet; call "
+                                             r"model.build\(\(None, n_features\)\)"):
+        Sequential([Dense(2)]).load(tmp_path / "w.npz")
+    assert Sequential([Dense(2)]).build((None, 3)).load(tmp_path / "w.npz").built
+
+
 def test_loggers_into_a_missing_folder(tmp_path):
     missing = tmp_path / "no such folder" / "log.csv"
     with pytest.raises(FileNotFoundError, match="CSVLogger: the folder .*no such folder.* does "
