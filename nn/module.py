@@ -181,10 +181,7 @@ class Module(KerasMethods):
         model as it was. ``strict=False`` skips keys the model lacks (missing ones still
         raise).
         """
-        if not self.built:
-            raise ModelFileError(f"{type(self).__name__} has lazy layers without weights yet; "
-                                 f"call model.build((None, n_features)) (or run it on data) "
-                                 f"before loading weights")
+        self._check_built()
         targets = {name: ("parameter", p) for name, p in self.named_parameters()}
         targets.update({name: ("buffer", (module, attr))
                         for name, module, attr in self.named_buffers()})
@@ -220,12 +217,19 @@ class Module(KerasMethods):
                 target.data = float(array)
         return self
 
+    def _check_built(self) -> None:
+        if not self.built:
+            raise ModelFileError(f"{type(self).__name__} has lazy layers without weights yet; "
+                                 f"call model.build((None, n_features)) (or run it on data) "
+                                 f"before loading weights")
+
     def save(self, path: str | Path) -> None:
         """Write ``state_dict()`` to ``path`` as ``.npz`` (no pickle)."""
         save_state(self.state_dict(), path)
 
     def load(self, path: str | Path) -> Module:
         """Read weights saved by ``save`` into this model (same architecture); returns self."""
+        self._check_built()
         return self.load_state_dict(load_state(path))
 
     # --- a readable description -----------------------------------------------------
