@@ -311,6 +311,8 @@ class BatchNorm1d(Module):
     Training uses the batch's mean and (biased) variance and updates running averages
     (running ← (1 − momentum)·running + momentum·batch; the variance stored unbiased,
     as PyTorch); eval mode uses the running statistics, so one sample gives one answer.
+    A frozen layer (``trainable = False``) always runs as in eval mode, as in Keras, so
+    fine-tuning does not shift statistics the rest of the network was trained with.
     """
 
     buffers = ("running_mean", "running_var")
@@ -331,7 +333,7 @@ class BatchNorm1d(Module):
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d expects inputs of shape (N, {self.num_features}), "
                              f"got {x.shape}")
-        if self.training:
+        if self.training and self.trainable:  # frozen: inference mode, as Keras's
             n = x.shape[0]
             if n < 2:
                 raise ValueError("BatchNorm1d in training mode needs batches of 2 or more "

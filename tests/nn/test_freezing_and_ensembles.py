@@ -41,6 +41,24 @@ def test_a_frozen_layer_is_bit_identical_after_fit_and_gets_no_gradient():
     assert (summary.trainable, summary.non_trainable) == (6 * 3 + 3, 2 * 6 + 6)
 
 
+def test_a_frozen_batch_norm_keeps_its_running_statistics():
+    from nn import BatchNorm1d
+
+    X, Y = fur_and_wings()
+    manual_seed(0)
+    norm = BatchNorm1d(4)
+    model = Sequential([Dense(4, input_dim=2), norm, Dense(3, "softmax")])
+    norm.freeze()
+    before = model.state_dict()
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    model.fit(X, Y, epochs=3, verbose=0)
+    after = model.state_dict()
+    for name in ("layers.1.running_mean", "layers.1.running_var", "layers.1.weight"):
+        assert np.array_equal(before[name], after[name]), name
+    assert not np.array_equal(before["layers.0.layers.0.weight"],
+                              after["layers.0.layers.0.weight"])
+
+
 def test_unfreezing_for_fine_tuning_needs_a_new_compile_as_in_keras():
     X, Y = fur_and_wings()
     body, head, model = body_and_head()
