@@ -276,3 +276,15 @@ def test_sequential_add_and_keras_activation_names():
         Dense(2, activation="swish")
     with pytest.raises(TypeError, match="takes kernel_initializer=, not init="):
         Dense(2, init="he_normal")
+
+
+def test_verbose_2_prints_one_line_per_epoch_and_0_prints_nothing(capsys):
+    X, Y = fur_and_wings()
+    model = Sequential([Dense(3, "relu"), Dense(3, "softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.fit(X, Y, epochs=2, verbose=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("epoch 2/2 - loss: ")
+    assert "accuracy: " in lines[1]
+    model.fit(X, Y, epochs=2, verbose=0)
+    assert capsys.readouterr() == ("", "")
