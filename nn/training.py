@@ -84,7 +84,7 @@ def _as_array(outputs: Any) -> np.ndarray:
     return np.asarray(outputs.data)
 
 
-def resolve_metrics(metrics: Iterable[Any] | str | None, loss: Callable | None
+def resolve_metrics(metrics: Iterable[Any] | dict | str | None, loss: Callable | None
                     ) -> dict[str, Callable]:
     """``{name: function(outputs, targets)}`` for Keras's metric names or functions."""
     # A single logit or ±1 score says "class 1" above 0; a probability above 0.5.
@@ -93,6 +93,8 @@ def resolve_metrics(metrics: Iterable[Any] | str | None, loss: Callable | None
     threshold = 0.0 if logits else 0.5
     if metrics is None:
         return {}
+    if isinstance(metrics, dict):  # resolved already (by compile)
+        return dict(metrics)
     if isinstance(metrics, str):
         metrics = [metrics]
     resolved = {}
@@ -337,7 +339,7 @@ def evaluate(model: Module, X: Any, y: Any = None, loss: Callable | str | None =
     check_model(model, "evaluate")
     X, y = check_data(X, y, "evaluate")
     loss_fn = keras_names.get_loss(loss) if loss is not None else None
-    metric_fns = metrics if isinstance(metrics, dict) else resolve_metrics(metrics, loss_fn)
+    metric_fns = resolve_metrics(metrics, loss_fn)
     tensor = is_tensor_model(model)
     previous = _set_training(model, False)
     total, outputs = 0.0, []

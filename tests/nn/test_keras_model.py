@@ -288,3 +288,19 @@ def test_verbose_2_prints_one_line_per_epoch_and_0_prints_nothing(capsys):
     assert "accuracy: " in lines[1]
     model.fit(X, Y, epochs=2, verbose=0)
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_metric_function_of_ones_own_in_compile():
+    X, Y = fur_and_wings()
+
+    def wrong_rows(outputs, targets):
+        return float(np.sum(outputs.argmax(1) != targets.argmax(1)))
+
+    model = Sequential([Dense(3, "relu"), Dense(3, "softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy",
+                  metrics=[wrong_rows, "mae"])
+    history = model.fit(X, Y, epochs=2, verbose=0, validation_data=(X, Y))
+    assert {"wrong_rows", "mae", "val_wrong_rows", "val_mae"} <= set(history.history)
+    loss, wrong, mae = model.evaluate(X, Y)
+    assert wrong == np.sum(model.predict(X).argmax(1) != Y.argmax(1))
+    assert mae == pytest.approx(np.mean(np.abs(model.predict(X) - Y)))
