@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .schedules import Schedule
 
@@ -99,7 +102,7 @@ class _Monitor(Callback):
     def __init__(self, monitor: str | None, min_delta: float, mode: str) -> None:
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) \
+        if not _real(min_delta) \
                 or not min_delta >= 0:
             raise ValueError(f"min_delta must be a number >= 0, got {min_delta!r}")
         self.monitor, self.min_delta, self.mode = monitor, float(min_delta), mode
@@ -123,10 +126,16 @@ class _Monitor(Callback):
         return False
 
 
+def _real(value: Any) -> bool:
+    """A number of any real type (numpy's too), but not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _whole(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) \
+            or value < 0:
         raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
-    return value
+    return int(value)
 
 
 class EarlyStopping(_Monitor):
@@ -186,11 +195,11 @@ class ReduceLROnPlateau(_Monitor):
                  min_lr: float = 0.0, min_delta: float = 1e-4, cooldown: int = 0,
                  mode: str = "auto") -> None:
         super().__init__(monitor, min_delta, mode)
-        if isinstance(factor, bool) or not isinstance(factor, (int, float)) \
+        if not _real(factor) \
                 or not 0 < factor < 1:
             raise ValueError(f"factor must be in (0, 1) (the rate is multiplied by it), "
                              f"got {factor!r}")
-        if isinstance(min_lr, bool) or not isinstance(min_lr, (int, float)) or min_lr < 0:
+        if not _real(min_lr) or min_lr < 0:
             raise ValueError(f"min_lr must be a number >= 0, got {min_lr!r}")
         self.factor, self.min_lr = float(factor), float(min_lr)
         self.patience, self.cooldown = _whole("patience", patience), _whole("cooldown", cooldown)
@@ -258,7 +267,7 @@ class LearningRateScheduler(Callback):
             rate = self.schedule(epoch_index)
         else:
             rate = self.schedule(epoch_index, lr)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) \
+        if not _real(rate) \
                 or not (rate > 0 and math.isfinite(rate)):
             raise ValueError(f"the schedule gave {rate!r} for epoch {epoch_index}; a learning "
                              f"rate must be a number > 0")

@@ -151,3 +151,21 @@ def test_loggers_into_a_missing_folder(tmp_path):
         CSVLogger(missing)
     with pytest.raises(FileNotFoundError, match="ModelCheckpoint: the folder"):
         ModelCheckpoint(tmp_path / "missing" / "best.npz")
+
+
+def test_numpy_numbers_are_numbers_and_bools_are_not():
+    import numpy as np
+
+    from nn import ReduceLROnPlateau
+
+    plateau = ReduceLROnPlateau(factor=np.float32(0.5), patience=np.int64(2))
+    assert plateau.patience == 2 and EarlyStopping(patience=np.int64(3)).patience == 3
+    m = Sequential([Dense(2, input_dim=2)])
+    m.compile(optimizer="sgd", loss="mse")
+    history = m.fit(np.ones((5, 2)), np.ones((5, 2)), epochs=np.int64(2),
+                    validation_split=np.float32(0.4), verbose=0)
+    assert len(history) == 2 and "val_loss" in history
+    with pytest.raises(ValueError, match="epochs must be a whole number >= 1, got True"):
+        m.fit(np.ones((5, 2)), np.ones((5, 2)), epochs=True)
+    with pytest.raises(ValueError, match="patience must be a whole number >= 0, got True"):
+        EarlyStopping(patience=True)
