@@ -21,6 +21,7 @@ notes draw (784 -> 256 is a 784 x 256 matrix).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ import numpy as np
 from autograd import Tensor, Value
 
 from . import init as initialisers
+from .keras_names import get_initializer
 from .module import Module
 from .seeding import generator
 
@@ -166,6 +168,14 @@ class Sequential(Module):
             x = layer(x)
         return x
 
+    def add(self, layer: Module) -> None:
+        """Append a layer (Keras's ``model.add``)."""
+        if not isinstance(layer, Module):
+            raise TypeError(f"Sequential.add takes a Module, got {layer!r:.60}")
+        if not layer.name:
+            layer.name = f"{len(self.layers)}: {type(layer).__name__}"
+        self.layers.append(layer)
+
     def __getitem__(self, index: int | slice) -> Module:
         """One layer, or for a slice a Sequential of those layers (shared, not copied),
         as PyTorch: ``model[:-1](x)`` runs all but the last layer."""
@@ -181,22 +191,93 @@ class Sequential(Module):
 
 
 class Dense(Sequential):
-    """Keras's Dense in this library's terms: ``Linear`` then an activation.
+    """Keras's Dense: ``units`` outputs y = activation(x @ W + b), W of shape (n_in, units).
 
-    ``Dense(2, 3, "relu", init="uniform")`` is seed file 002's first layer
-    (``kernel_initializer='random_uniform'``, ``bias_initializer='zeros'``).
+    As in Keras the input size n_in is not given: it is read from the first batch the
+    layer sees (or ``model.build((None, n_in))``, or ``input_dim=n_in``); until then the
+    layer has no weights and ``summary()`` shows it unbuilt. Once built it holds a
+    ``Linear`` and the activation layer. ``kernel_initializer`` and ``bias_initializer``
+    take Keras's names (``"random_uniform"`` is U(−0.05, 0.05)) or functions.
+
+        >>> from nn import Dense, manual_seed
+        >>> manual_seed(0)
+        >>> layer = Dense(3, activation="relu", kernel_initializer="random_uniform")
+        >>> layer.built, layer(np.ones((4, 2))).shape, layer.built
+        (False, (4, 3), True)
+        >>> layer.layers[0].weight.shape
+        (2, 3)
+
+    The old spelling ``Dense(nin, nout, activation, init=...)`` still works and warns.
     """
 
-    def __init__(self, nin: int, nout: int, activation: str | None = None,
-                 init: str | Callable[..., np.ndarray] = "xavier_uniform",
-                 dtype: Any = np.float64) -> None:
+    def __init__(self, units: int, activation: str | None = None,
+                 kernel_initializer: str | Callable[..., np.ndarray] = "glorot_uniform",
+                 bias_initializer: str | Callable[..., np.ndarray] = "zeros",
+                 input_dim: int | None = None, *, use_bias: bool = True,
+                 input_shape: tuple | None = None, dtype: Any = np.float64,
+                 init: str | Callable[..., np.ndarray] | None = None) -> None:
+        if isinstance(activation, (int, np.integer)) and not isinstance(activation, bool):
+            units, input_dim, activation, kernel_initializer = _old_dense_spelling(
+                units, activation, kernel_initializer, init)
+        elif init is not None:
+            raise TypeError("Dense(units, ...) takes kernel_initializer=, not init= "
+                            "(init= belongs to Linear and to the old Dense(nin, nout) form)")
+        self.units = _whole("units", units)
+        if isinstance(activation, str) and activation.lower() == "linear":
+            activation = None
         if activation is not None and activation not in ACTIVATION_LAYERS:
             raise ValueError(f"unknown activation {activation!r}; choose one of "
-                             f"{', '.join(ACTIVATION_LAYERS)} or None")
-        layers: list[Module] = [Linear(nin, nout, init=init, dtype=dtype)]
-        if activation is not None:
-            layers.append(ACTIVATION_LAYERS[activation]())
-        super().__init__(*layers)
+                             f"{', '.join(ACTIVATION_LAYERS)}, 'linear' or None")
+        self.activation = activation
+        self.kernel_initializer = get_initializer(kernel_initializer)
+        self.bias_initializer = get_initializer(bias_initializer)
+        self.use_bias, self.dtype = bool(use_bias), dtype
+        super().__init__()
+        if input_shape is not None:
+            input_dim = tuple(input_shape)[-1]
+        if input_dim is not None:
+            self.make_weights(_whole("input_dim", input_dim))
+
+    def weights_made(self) -> bool:
+        return bool(self.layers)
+
+    def make_weights(self, nin: int) -> None:
+        """Create the ``Linear`` (nin -> units) and the activation layer."""
+        linear = Linear(nin, self.units, bias=self.use_bias, init=self.kernel_initializer,
+                        bias_init=self.bias_initializer, dtype=self.dtype)
+        layers: list[Module] = [linear]
+        if self.activation is not None:
+            layers.append(ACTIVATION_LAYERS[self.activation]())
+        Sequential.__init__(self, *layers)
+        if not self.trainable:
+            self.trainable = False  # weights made after freeze() are frozen too
+
+    def forward(self, x: Any) -> Tensor:
+        if not self.layers:
+            x = as_tensor(x, self.dtype)
+            if x.ndim < 2:
+                raise ValueError(
+                    f"Dense({self.units}) cannot infer its input size from inputs of shape "
+                    f"{x.shape}: it needs (samples, features); reshape 1-D data with "
+                    f"x.reshape(-1, 1), or pass input_dim=")
+            self.make_weights(x.shape[-1])
+        return super().forward(x)
+
+    def extra_repr(self) -> str:
+        nin = self.layers[0].nin if self.layers else "?"
+        return f"units={self.units}, activation={self.activation!r}, input_dim={nin}"
+
+
+def _old_dense_spelling(nin: Any, nout: Any, activation: Any, init: Any) -> tuple:
+    """(units, input_dim, activation, kernel_initializer) of ``Dense(nin, nout, activation)``."""
+    activation = None if activation == "glorot_uniform" else activation  # not given
+    init = "xavier_uniform" if init is None else init
+    shown = "" if activation is None else f", activation={activation!r}"
+    shown += "" if init == "xavier_uniform" else f", kernel_initializer={init!r}"
+    warnings.warn(f"Dense({nin}, {nout}, ...) is the old spelling; write Keras's "
+                  f"Dense({nout}{shown}, input_dim={nin}) (or leave input_dim out: it is "
+                  f"read from the first batch)", DeprecationWarning, stacklevel=3)
+    return nout, nin, activation, init
 
 
 class Dropout(Module):
@@ -230,6 +311,8 @@ class BatchNorm1d(Module):
     Training uses the batch's mean and (biased) variance and updates running averages
     (running ← (1 − momentum)·running + momentum·batch; the variance stored unbiased,
     as PyTorch); eval mode uses the running statistics, so one sample gives one answer.
+    A frozen layer (``trainable = False``) always runs as in eval mode, as in Keras, so
+    fine-tuning does not shift statistics the rest of the network was trained with.
     """
 
     buffers = ("running_mean", "running_var")
@@ -250,7 +333,7 @@ class BatchNorm1d(Module):
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d expects inputs of shape (N, {self.num_features}), "
                              f"got {x.shape}")
-        if self.training:
+        if self.training and self.trainable:  # frozen: inference mode, as Keras's
             n = x.shape[0]
             if n < 2:
                 raise ValueError("BatchNorm1d in training mode needs batches of 2 or more "

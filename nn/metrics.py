@@ -43,3 +43,39 @@ def accuracy(outputs: Any, targets: Any, threshold: float = 0.5) -> float:
 
 
 METRICS: dict[str, Callable[..., float]] = {"accuracy": accuracy}
+
+
+def roc_curve(scores: Any, positive: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(false-positive rates, true-positive rates) as the threshold on ``scores`` falls
+    from above the largest score to the smallest: "positive when score >= threshold".
+
+    Tied scores move together (one step of the curve), so the curve does not depend on
+    the order of equal scores.
+
+    >>> fpr, tpr = roc_curve([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
+    >>> fpr.tolist(), tpr.tolist()
+    ([0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0])
+    """
+    scores = np.asarray(scores, dtype=float).ravel()
+    positive = np.asarray(positive).ravel().astype(bool)
+    if len(scores) != len(positive):
+        raise ValueError(f"roc_curve: {len(scores)} scores but {len(positive)} labels")
+    if positive.all() or not positive.any():
+        raise ValueError("roc_curve needs both positive and negative samples")
+    order = np.argsort(-scores, kind="stable")
+    scores, positive = scores[order], positive[order]
+    last_of_tie = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]
+    tp = np.cumsum(positive)[last_of_tie]
+    fp = (last_of_tie + 1) - tp
+    return (np.r_[0.0, fp / (~positive).sum()], np.r_[0.0, tp / positive.sum()])
+
+
+def roc_auc(scores: Any, positive: Any) -> float:
+    """Area under the ROC curve: the chance that a random positive sample scores higher
+    than a random negative one (ties count one half). 0.5 is guessing, 1.0 perfect.
+
+    >>> roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
+    0.75
+    """
+    fpr, tpr = roc_curve(scores, positive)
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))

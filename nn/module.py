@@ -19,18 +19,21 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, scope
+from autograd import Value, no_grad, scope
 
+from .keras_model import KerasMethods
 from .serialization import ModelFileError, load_state, save_state
 
 
-class Module:
+class Module(KerasMethods):
     """A callable piece of a model that owns parameters.
 
     Subclasses write ``forward``; calling the module runs it inside
     ``autograd.scope(name)``, so every node it creates is tagged with the module's name
     (the visualiser groups nodes by it). Parameters are found by walking attributes:
     any Value or Tensor whose ``role`` is ``"parameter"``, and those of sub-modules.
+    Keras's model methods (compile, fit, evaluate, predict, train_on_batch, summary)
+    come from ``nn.keras_model``.
     """
 
     name: str = ""
@@ -57,6 +60,73 @@ class Module:
     def parameters(self) -> list:
         """Every trainable Value or Tensor of this module and its sub-modules."""
         return [p for _, p in self.named_parameters()]
+
+    def trainable_parameters(self) -> list:
+        """The parameters an optimizer should update: those of modules not frozen."""
+        frozen = {id(p) for module in self.modules() if not module.trainable
+                  for p in module.parameters()}
+        return [p for p in self.parameters() if id(p) not in frozen]
+
+    # --- freezing (Keras's ``layer.trainable = False``) -----------------------------
+    @property
+    def trainable(self) -> bool:
+        """False when frozen: no gradient, no update, counted non-trainable by ``summary``.
+
+        Setting it sets every module inside too (as Keras). A frozen Tensor parameter has
+        ``requires_grad=False``, so backward skips it and drawings mark it frozen; a
+        frozen Value parameter is left out of ``trainable_parameters()``.
+        """
+        return self.__dict__.get("_trainable", True)
+
+    @trainable.setter
+    def trainable(self, flag: bool) -> None:
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"trainable must be True or False, got {flag!r}")
+        for module in self.modules():
+            module.__dict__["_trainable"] = bool(flag)  # not a parameter: no name stamping
+            for p in module.parameters():
+                if not isinstance(p, Value):
+                    p.requires_grad = bool(flag)
+
+    def freeze(self) -> Module:
+        """``trainable = False`` for this module and all inside it; returns self."""
+        self.trainable = False
+        return self
+
+    def unfreeze(self) -> Module:
+        """``trainable = True`` for this module and all inside it; returns self."""
+        self.trainable = True
+        return self
+
+    # --- lazy sizes (Keras's ``build``) -----------------------------------------------
+    @property
+    def built(self) -> bool:
+        """True once every layer knows its input size (a lazy ``Dense`` learns it at the
+        first call, or from ``build``)."""
+        return all(module.weights_made() for module in self.modules())
+
+    def weights_made(self) -> bool:
+        """Whether this module's own weights exist (only lazy layers say False)."""
+        return True
+
+    def build(self, input_shape: tuple) -> Module:
+        """Make the weights of lazy layers for inputs of ``input_shape`` (batch axis first,
+        ``None`` allowed: ``model.build((None, 2))``), by one forward pass of zeros."""
+        shape = tuple(input_shape) if isinstance(input_shape, (tuple, list)) else None
+        if not shape or len(shape) < 2 or any(
+                not isinstance(n, (int, np.integer)) or n < 1 for n in shape[1:]):
+            raise ValueError(f"build takes the input shape with the batch axis first, e.g. "
+                             f"(None, 2) for 2 features; got {input_shape!r}")
+        if self.built:
+            return self
+        previous = self.training
+        self.eval()
+        try:
+            with no_grad():
+                self(np.zeros((1, *(int(n) for n in shape[1:]))))
+        finally:
+            self.train(previous)
+        return self
 
     def children(self) -> Iterator[Module]:
         """The modules directly inside this one, in the order the attributes were set."""
@@ -111,6 +181,7 @@ class Module:
         model as it was. ``strict=False`` skips keys the model lacks (missing ones still
         raise).
         """
+        self._check_built()
         targets = {name: ("parameter", p) for name, p in self.named_parameters()}
         targets.update({name: ("buffer", (module, attr))
                         for name, module, attr in self.named_buffers()})
@@ -146,12 +217,19 @@ class Module:
                 target.data = float(array)
         return self
 
+    def _check_built(self) -> None:
+        if not self.built:
+            raise ModelFileError(f"{type(self).__name__} has lazy layers without weights yet; "
+                                 f"call model.build((None, n_features)) (or run it on data) "
+                                 f"before loading weights")
+
     def save(self, path: str | Path) -> None:
         """Write ``state_dict()`` to ``path`` as ``.npz`` (no pickle)."""
         save_state(self.state_dict(), path)
 
     def load(self, path: str | Path) -> Module:
         """Read weights saved by ``save`` into this model (same architecture); returns self."""
+        self._check_built()
         return self.load_state_dict(load_state(path))
 
     # --- a readable description -----------------------------------------------------

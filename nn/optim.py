@@ -93,7 +93,9 @@ def _check_params(params: Iterable[Any], who: str) -> list:
         params = [params]
     params = list(params)
     if not params:
-        raise ValueError(f"{who} got an empty parameter list; pass model.parameters()")
+        raise ValueError(f"{who} got an empty parameter list; pass model.parameters() (a model "
+                         f"with lazy Dense layers has none before model.build((None, n)); "
+                         f"or give compile/fit the optimizer by name: optimizer='sgd')")
     seen: set[int] = set()
     unique = []
     for p in params:

@@ -31,7 +31,12 @@ from .scalar_layers import as_inputs
 
 
 class Perceptron(Module):
-    """One unit: ``step(Σ w_i·x_i + b)``; weights start at 0 (any start works)."""
+    """One unit: ``step(Σ w_i·x_i + b)``; weights start at 0 (any start works).
+
+    The one Module whose ``fit`` and ``predict`` are not Keras's: ``fit(X, y, epochs, lr)``
+    runs the perceptron rule (there is no gradient to descend) and returns the errors
+    per epoch; ``predict`` gives 0/1 classes.
+    """
 
     activation = "step"  # named as Neuron names its own (draw_network reads it)
 

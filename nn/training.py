@@ -1,8 +1,10 @@
 """Training: ``fit`` runs epochs of mini-batches; ``evaluate`` and ``predict`` use a model.
 
-One iteration is the curriculum's loop, literally:
+One iteration is the curriculum's loop, literally (``train_step``):
 
     forward pass -> loss -> zero_grad -> backward -> optimizer.step()
+
+``fit`` and the Keras-shaped ``model.fit`` / ``model.train_on_batch`` run this one loop.
 
 It works for ``Value`` models (each row goes through the model on its own; fine for
 small data) and ``Tensor`` models (a whole batch at once).
@@ -20,6 +22,7 @@ small data) and ``Tensor`` models (a whole batch at once).
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import time
@@ -31,119 +34,28 @@ import numpy as np
 
 from autograd import Tensor, Value, no_grad
 
+from . import keras_names
 from . import losses as loss_functions
+from .callbacks import Callback, EarlyStopping, History
 from .data import batches, check_batch_size
-from .metrics import METRICS, accuracy
+from .fit_inputs import (
+    check_callbacks,
+    check_data,
+    check_epochs,
+    check_inputs,
+    check_model,
+    split_validation,
+)
+from .metrics import accuracy
 from .module import Module
 from .optim import Optimizer
+
+__all__ = ["Callback", "EarlyStopping", "History", "TrainingDivergedWarning", "evaluate",
+           "fit", "make_optimizer", "predict", "train_step"]
 
 
 class TrainingDivergedWarning(UserWarning):
     """The loss became NaN or infinite; training stopped early."""
-
-
-class History:
-    """Per-epoch numbers from ``fit``: ``history["loss"]``, ``history["val_accuracy"]``...
-
-    ``history.history`` is the dict (as Keras's), ``history.epochs`` the epoch numbers
-    (1-based), ``history.stopped`` why training ended early (``None`` if it ran through).
-    """
-
-    def __init__(self) -> None:
-        self.history: dict[str, list[float]] = {}
-        self.epochs: list[int] = []
-        self.stopped: str | None = None
-        self.seconds: list[float] = []
-
-    def record(self, epoch: int, logs: dict[str, float], seconds: float) -> None:
-        """Append one epoch's numbers (``fit`` calls this after every epoch)."""
-        self.epochs.append(epoch)
-        self.seconds.append(seconds)
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(value)
-
-    def __getitem__(self, key: str) -> list[float]:
-        if key not in self.history:
-            raise KeyError(f"no {key!r} in this history; it has {', '.join(self.history)}")
-        return self.history[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.history
-
-    def keys(self) -> list[str]:
-        """The names logged, e.g. ``["loss", "accuracy", "val_loss", "lr"]``."""
-        return list(self.history)
-
-    def __len__(self) -> int:
-        return len(self.epochs)
-
-    def __repr__(self) -> str:
-        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items() if v)
-        return f"History({len(self.epochs)} epochs: {last})"
-
-
-class Callback:
-    """Hooks into ``fit``; ``on_epoch_end`` returns True to stop training."""
-
-    def on_train_begin(self, model: Module) -> None:
-        pass
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, float], model: Module) -> bool:
-        return False
-
-    def on_train_end(self, model: Module) -> None:
-        pass
-
-
-class EarlyStopping(Callback):
-    """Stop after ``patience`` epochs in a row without improvement (as Keras and Lightning).
-
-    ``monitor`` defaults to ``"val_loss"`` (or ``"loss"`` without validation data);
-    a name containing "acc" is maximised, anything else minimised. With
-    ``restore_best=True`` the model gets back the weights of its best epoch.
-    """
-
-    def __init__(self, patience: int = 5, monitor: str | None = None, min_delta: float = 0.0,
-                 restore_best: bool = True) -> None:
-        if not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a whole number >= 0, got {patience!r}")
-        self.patience, self.monitor, self.min_delta = patience, monitor, min_delta
-        self.restore_best = restore_best
-        self.best: float | None = None
-        self.best_epoch: int | None = None
-        self.stopped_epoch: int | None = None
-        self._best_state: dict | None = None
-        self._wait = 0
-
-    def on_train_begin(self, model: Module) -> None:
-        self.best = self.best_epoch = self.stopped_epoch = self._best_state = None
-        self._wait = 0
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, float], model: Module) -> bool:
-        key = self.monitor or ("val_loss" if "val_loss" in logs else "loss")
-        if key not in logs:
-            raise KeyError(f"EarlyStopping monitors {key!r}, but the logs only have "
-                           f"{', '.join(logs)}")
-        value = logs[key]
-        sign = -1.0 if "acc" in key else 1.0  # compare as "smaller is better"
-        if self.best is None or sign * value < sign * self.best - self.min_delta:
-            self.best, self.best_epoch, self._wait = value, epoch, 0
-            if self.restore_best:
-                self._best_state = model.state_dict()
-            return False
-        self._wait += 1
-        if self._wait >= self.patience:
-            self.stopped_epoch = epoch
-            return True
-        return False
-
-    def on_train_end(self, model: Module) -> None:
-        if self.restore_best and self._best_state is not None:
-            model.load_state_dict(self._best_state)
-
-    def __repr__(self) -> str:
-        return (f"EarlyStopping(patience={self.patience}, monitor={self.monitor!r}, "
-                f"restore_best={self.restore_best})")
 
 
 # --- running a model on arrays --------------------------------------------------------
@@ -172,40 +84,98 @@ def _as_array(outputs: Any) -> np.ndarray:
     return np.asarray(outputs.data)
 
 
-def _resolve_metrics(metrics: Iterable[Any], loss: Callable) -> dict[str, Callable]:
+def resolve_metrics(metrics: Iterable[Any] | dict | str | None, loss: Callable | None
+                    ) -> dict[str, Callable]:
+    """``{name: function(outputs, targets)}`` for Keras's metric names or functions."""
     # A single logit or ±1 score says "class 1" above 0; a probability above 0.5.
-    threshold = 0.0 if loss in (loss_functions.binary_cross_entropy_with_logits,
-                                loss_functions.hinge) else 0.5
+    logits = loss in (loss_functions.binary_cross_entropy_with_logits, loss_functions.hinge) \
+        or getattr(loss, "from_logits", False)
+    threshold = 0.0 if logits else 0.5
+    if metrics is None:
+        return {}
+    if isinstance(metrics, dict):  # resolved already (by compile)
+        return dict(metrics)
+    if isinstance(metrics, str):
+        metrics = [metrics]
     resolved = {}
     for metric in metrics:
-        if callable(metric):
-            resolved[getattr(metric, "__name__", "metric")] = metric
-        elif metric == "accuracy":
-            resolved["accuracy"] = lambda out, y: accuracy(out, y, threshold)
-        elif metric in METRICS:
-            resolved[metric] = METRICS[metric]
-        else:
-            raise ValueError(f"unknown metric {metric!r}; use 'accuracy' or a function "
-                             f"(outputs, targets) -> float")
+        fn = keras_names.get_metric(metric)
+        name = metric if isinstance(metric, str) else getattr(fn, "__name__", "metric")
+        if fn is accuracy:  # a partial, not a lambda: a compiled model still pickles
+            fn = functools.partial(accuracy, threshold=threshold)
+        resolved[name] = fn
     return resolved
 
 
-def _floats(X: Any) -> np.ndarray:
-    """X as a float array; float32 stays float32 (a float32 model runs at float32 speed)."""
-    X = np.asarray(X)
-    return X if X.dtype.kind == "f" else X.astype(np.float64)
+def make_optimizer(model: Any, optimizer: Any, X: np.ndarray | None = None) -> Optimizer:
+    """The optimizer ``fit`` uses.
+
+    An optimizer instance is used as is (the model must be built, or its parameters
+    would be missing). A Keras name (``"sgd"``, with Keras's defaults) or a function
+    ``params -> optimizer`` (``functools.partial(SGD, lr=0.5)``) is built now, over the
+    trainable parameters, after the model learnt its input size from ``X``.
+    """
+    if isinstance(optimizer, Optimizer):
+        if not getattr(model, "built", True):
+            raise RuntimeError(
+                "the optimizer was made before the model knew its input size, so it lacks "
+                "the parameters of the layers built later; pass the optimizer by name "
+                "(optimizer='sgd', built at the first batch) or call "
+                "model.build((None, n_features)) before making it")
+        trainable = {id(p) for p in _trainable(model)}
+        if not any(id(p) in trainable for p in optimizer.params):
+            raise ValueError("nothing to train: every parameter the optimizer holds is frozen; "
+                             "unfreeze a layer (layer.trainable = True) first")
+        frozen = [p for p in optimizer.params if isinstance(p, Value) and id(p) not in trainable]
+        if frozen:
+            raise ValueError(f"the optimizer holds {len(frozen)} frozen parameters of a Value "
+                             f"model, which it would still update; make it over "
+                             f"model.trainable_parameters()")
+        return optimizer
+    if isinstance(optimizer, str):
+        keras_names.optimizer_settings(optimizer)  # an unknown name fails before building
+    elif not callable(optimizer):
+        raise TypeError(f"optimizer must be a name ('sgd', 'adam', ...), an nn optimizer or a "
+                        f"function params -> optimizer, got {optimizer!r:.60}")
+    if X is not None and not getattr(model, "built", True):
+        if X.ndim < 2:
+            raise ValueError(f"{type(model).__name__} cannot infer its input size from x of "
+                             f"shape {X.shape}: it needs (samples, features); reshape 1-D "
+                             f"data with x.reshape(-1, 1)")
+        model.build((None, *X.shape[1:]))
+    params = _trainable(model)
+    if not params:
+        raise ValueError("nothing to train: every parameter of the model is frozen; unfreeze "
+                         "a layer (layer.trainable = True) first")
+    if isinstance(optimizer, str):
+        return keras_names.get_optimizer(optimizer, params)
+    return optimizer(params)
 
 
-def _check_data(X: Any, y: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
-    X = _floats(X)
-    y = np.asarray(y)
-    if y.dtype.kind not in "iuf":
-        y = y.astype(float)
-    if len(X) != len(y):
-        raise ValueError(f"{who}: X has {len(X)} samples but y has {len(y)}")
-    if len(X) == 0:
-        raise ValueError(f"{who}: no samples")
-    return X, y
+def _trainable(model: Any) -> list:
+    if hasattr(model, "trainable_parameters"):
+        return model.trainable_parameters()
+    return list(model.parameters())
+
+
+# --- the loop -------------------------------------------------------------------------
+
+
+def train_step(model: Any, X: np.ndarray, y: np.ndarray, loss: Callable, optimizer: Optimizer,
+               tensor: bool | None = None) -> tuple[float, Any]:
+    """One iteration on one batch: forward, loss, zero_grad, backward, step.
+
+    Returns the loss (before the update) and the outputs; a NaN or infinite loss makes
+    no update. ``fit`` and ``model.train_on_batch`` both run this.
+    """
+    out = _forward(model, X, is_tensor_model(model) if tensor is None else tensor)
+    value = loss(out, y)
+    number = float(value.data)
+    if math.isfinite(number):
+        optimizer.zero_grad()
+        value.backward()
+        optimizer.step()
+    return number, out
 
 
 def _progress_wanted(progress: bool) -> bool:
@@ -240,63 +210,64 @@ def _set_training(model: Any, mode: bool) -> bool:
     return previous
 
 
-def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimizer,
+def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimizer | str,
         epochs: int = 1, batch_size: int = 32, validation_data: tuple | None = None,
         callbacks: Sequence[Callback] = (), progress: bool = True,
-        metrics: Iterable[Any] = (), shuffle: bool = True, seed: int | None = None) -> History:
+        metrics: Iterable[Any] = (), shuffle: bool = True, seed: int | None = None, *,
+        validation_split: float = 0.0, verbose: int | str | None = None) -> History:
     """Train ``model`` on (X, y) for ``epochs`` passes; returns the per-epoch ``History``.
 
     Each epoch visits the data in mini-batches of ``batch_size`` (shuffled unless
     ``shuffle=False``; ``seed`` fixes the order). ``loss(outputs, targets)`` is a
-    function or a name from ``nn.losses``. ``metrics`` (e.g. ``["accuracy"]``) and the
-    loss are logged per epoch, also for ``validation_data=(X_val, y_val)`` as
+    function or a name (Keras's, or ``nn.losses``'). ``optimizer`` is an optimizer, or a
+    name built over the trainable parameters (see ``make_optimizer``). ``metrics``
+    (e.g. ``["accuracy"]``) and the loss are logged per epoch, also for
+    ``validation_data=(X_val, y_val)`` (or the last ``validation_split`` of the rows) as
     ``val_loss``, ``val_accuracy``. ``history["lr"]`` holds the rate used last.
+    ``verbose`` as Keras: 0 silent, 1 a progress bar (as ``progress``), 2 a line per epoch.
 
     A NaN or infinite loss stops training with a ``TrainingDivergedWarning`` naming
     the epoch and batch; the history so far is returned (``history.stopped`` says why).
     """
-    loss_fn = loss_functions.get(loss)
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an nn optimizer (SGD, Adam, ...), got {optimizer!r}")
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
-    X, y = _check_data(X, y, "fit")
-    metric_fns = _resolve_metrics(metrics, loss_fn)
+    check_model(model, "fit")
+    loss_fn = keras_names.get_loss(loss)
+    epochs = check_epochs(epochs)
+    X, y = check_data(X, y, "fit")
+    X, y, validation_data = split_validation(X, y, validation_split, validation_data)
+    callbacks = check_callbacks(callbacks)
+    metric_fns = resolve_metrics(metrics, loss_fn)
+    optimizer = make_optimizer(model, optimizer, X)
+    if verbose is not None:
+        progress = verbose in (1, "auto", True)
     tensor = is_tensor_model(model)
     rng = np.random.default_rng(seed) if seed is not None else None
     n_batches = math.ceil(len(X) / check_batch_size(batch_size))
     history = History()
-    callbacks = list(callbacks)
     for callback in callbacks:
+        callback.optimizer = optimizer
         callback.on_train_begin(model)
     # one bar over every batch of every epoch: it moves even when an epoch takes minutes
     bar = _progress_bar(epochs * n_batches, "training") if _progress_wanted(progress) else None
     try:
         for epoch in range(1, epochs + 1):
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch, model)
             start = time.perf_counter()
             _set_training(model, True)
             total, seen, outputs, targets = 0.0, 0, [], []
-            used_lr = optimizer.current_lr
             for index, (xb, yb) in enumerate(
                     batches(X, y, batch_size=batch_size, shuffle=shuffle, seed=rng), start=1):
-                where = f"epoch {epoch}, batch {index} of {n_batches}"
+                used_lr = optimizer.current_lr  # after step() it names the next rate
                 try:
-                    out = _forward(model, xb, tensor)
-                    value = loss_fn(out, yb)
-                    number = float(value.data)
-                    if math.isfinite(number):
-                        optimizer.zero_grad()
-                        value.backward()
-                        used_lr = optimizer.current_lr  # after step() it names the next rate
-                        optimizer.step()
+                    number, out = train_step(model, xb, yb, loss_fn, optimizer, tensor)
                 except (ArithmeticError, RuntimeWarning) as error:
                     number, reason = math.nan, f"{type(error).__name__}: {error}"
                 else:
                     reason = f"the loss is {number}"
                 if not math.isfinite(number):
-                    history.stopped = (f"training diverged at {where}: {reason}. Lower the "
-                                       f"learning rate (it was {used_lr:g}), "
-                                       f"scale the inputs, or clip gradients")
+                    history.stopped = (f"training diverged at epoch {epoch}, batch {index} of "
+                                       f"{n_batches}: {reason}. Lower the learning rate (it "
+                                       f"was {used_lr:g}), scale the inputs, or clip gradients")
                     warnings.warn(history.stopped, TrainingDivergedWarning, stacklevel=2)
                     return history
                 total += number * len(xb)
@@ -319,6 +290,9 @@ def fit(model: Module, X: Any, y: Any, loss: Callable | str, optimizer: Optimize
             if bar is not None:
                 bar.set_description(f"epoch {epoch}/{epochs}")
                 bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items() if k != "lr"})
+            if verbose == 2:
+                print(f"epoch {epoch}/{epochs} - " +
+                      " - ".join(f"{k}: {v:.4g}" for k, v in logs.items()))
             stop = [callback.on_epoch_end(epoch, logs, model) for callback in callbacks]
             if any(stop):
                 history.stopped = f"stopped by a callback after epoch {epoch}"
@@ -338,7 +312,8 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     Tensor models give their output shape; Value models (N, k), or (N,) when each
     output is a single Value.
     """
-    X = _floats(X)
+    check_model(model, "predict")
+    X = check_inputs(X, "predict")
     tensor = is_tensor_model(model)
     previous = _set_training(model, False)
     try:
@@ -350,7 +325,7 @@ def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def evaluate(model: Module, X: Any, y: Any, loss: Callable | str | None = None,
+def evaluate(model: Module, X: Any, y: Any = None, loss: Callable | str | None = None,
              metrics: Iterable[Any] | dict = ("accuracy",), batch_size: int = 256
              ) -> dict[str, float]:
     """Loss (when given) and metrics on (X, y), in eval mode: ``{"loss": .., "accuracy": ..}``.
@@ -361,10 +336,10 @@ def evaluate(model: Module, X: Any, y: Any, loss: Callable | str | None = None,
     >>> evaluate(p, np.array([[-1.0], [2.0]]), np.array([0, 1]))
     {'accuracy': 1.0}
     """
-    X, y = _check_data(X, y, "evaluate")
-    loss_fn = loss_functions.get(loss) if loss is not None else None
-    metric_fns = metrics if isinstance(metrics, dict) else _resolve_metrics(
-        metrics, loss_fn)
+    check_model(model, "evaluate")
+    X, y = check_data(X, y, "evaluate")
+    loss_fn = keras_names.get_loss(loss) if loss is not None else None
+    metric_fns = resolve_metrics(metrics, loss_fn)
     tensor = is_tensor_model(model)
     previous = _set_training(model, False)
     total, outputs = 0.0, []

@@ -101,7 +101,9 @@ def value_label(node: Any, *, kind_fill: str, value_fill: str, value_text_color:
         cells.append(_cell(name, kind_fill, None, bold=True))
     if array:
         shape = "×".join(str(n) for n in node.data.shape) or "scalar"
-        cells.append(_cell(html_text(f"{shape}  {node.data.dtype}"), kind_fill, None))
+        # a parameter without requires_grad is one nn froze (layer.trainable = False)
+        frozen = "  frozen" if node.role == "parameter" and not node.requires_grad else ""
+        cells.append(_cell(html_text(f"{shape}  {node.data.dtype}{frozen}"), kind_fill, None))
     if show_data:
         data = summarize(node.data, precision) if array else format_number(node.data, precision)
         cells.append(_cell("data " + html_text(data), value_fill, None, color=value_text_color))

@@ -146,7 +146,8 @@ def test_conv_and_pool_shapes_and_values():
 
 def test_sequential_dense_and_repr():
     manual_seed(0)
-    model = Sequential(Dense(2, 3, "relu", init="uniform"), Dense(3, 3, "softmax"))
+    model = Sequential(Dense(3, "relu", kernel_initializer="random_uniform", input_dim=2),
+                       Dense(3, "softmax", input_dim=3))
     out = model(np.array([[1.0, 0.0]]))
     assert out.data.sum() == pytest.approx(1.0)
     assert len(model) == 2 and isinstance(model[0][1], ReLU)
