@@ -40,7 +40,7 @@ import numpy as np
 from autograd import RULES, topological_order
 from autograd.stepping import local_derivative
 
-from . import labels, style
+from . import labels, layout, style
 from .notebook import GraphDrawing
 from .text_tree import text_tree
 
@@ -205,7 +205,8 @@ def describe(node: Any, grad_of: Callable[[Any], Any], precision: int) -> str:
 def new_drawing(rankdir: str) -> GraphDrawing:
     """An empty drawing with chainrule's graph, node and edge defaults."""
     if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+        raise ValueError(f"rankdir must be 'auto' or one of {', '.join(RANKDIRS)}, "
+                         f"got {rankdir!r}")
     return GraphDrawing(
         graph_attr={"rankdir": rankdir, "fontname": style.FONT, "nodesep": "0.2",
                     "ranksep": "0.35", "bgcolor": "white"},
@@ -256,7 +257,7 @@ def too_large_message(count: int, max_nodes: int, scoped: bool, collapsed: bool)
             f"{max_nodes}; use " + ", or ".join(fix))
 
 
-def draw_graph(root: Any, rankdir: str = "LR", show_data: bool = True, show_grad: bool = True,
+def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_grad: bool = True,
                precision: int = 4, *, grads: Mapping | None = None, color_by: str | None = None,
                grad_scale: float | None = None, highlight: Iterable[Any] = (),
                show_edge_grads: bool = False, legend: bool = False,
@@ -264,6 +265,8 @@ def draw_graph(root: Any, rankdir: str = "LR", show_data: bool = True, show_grad
                depth: int = 1, stable_layout: bool = False) -> GraphDrawing:
     """The computation graph under ``root`` (a Value, Tensor, or a list of them).
 
+    - ``rankdir``: ``"auto"`` draws left to right while that fits a notebook cell
+      legibly, else top to bottom (see ``viz.layout``); or "LR", "TB", "RL", "BT";
     - ``grads``: node -> gradient (None = not reached yet) to show instead of ``.grad``;
     - ``color_by="grad"``: fill values by sign and size of their gradient, on the scale
       [-grad_scale, +grad_scale] (default: the largest gradient shown), with a colour bar;
@@ -300,6 +303,8 @@ def draw_graph(root: Any, rankdir: str = "LR", show_data: bool = True, show_grad
         raise ValueError(f"grad_scale must be a number > 0 (the gradient drawn deepest red), "
                          f"got {grad_scale!r}")
     order = graph_nodes(roots)
+    if rankdir == "auto":
+        rankdir = layout.choose_rankdir(order, show_edge_grads)
     grad_of = gradient_reader(roots, grads)
     drawing = new_drawing(rankdir)
     if color_by == "grad" and grad_scale is None:

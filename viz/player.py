@@ -45,7 +45,7 @@ class Player:
     the graph as it was.
     """
 
-    def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "LR",
+    def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | None = DEFAULT_MAX_NODES) -> None:
         self.root = root
         self.precision = precision
@@ -319,7 +319,7 @@ class Player:
                              f"0 .. {len(self)} (frame 0 is before the first step)")
 
 
-def step_through(root: Any, *, precision: int = 4, rankdir: str = "LR",
+def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | None = DEFAULT_MAX_NODES) -> Player:
     """A player over ``root``'s backward steps, one frame per edge plus the start.
 
