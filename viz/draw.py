@@ -119,8 +119,9 @@ class Painter:
     def __init__(self, roots: Sequence[Any], grad_of: Callable[[Any], Any], *,
                  show_data: bool, show_grad: bool, precision: int, color_by: str | None,
                  grad_scale: float, highlight: Iterable[Any], show_edge_grads: bool,
-                 stable_layout: bool, rankdir: str) -> None:
+                 stable_layout: bool, rankdir: str, names: Mapping | None = None) -> None:
         self.roots = list(roots)
+        self.names = names or {}
         self.grad_of = grad_of
         self.show_data, self.show_grad, self.precision = show_data, show_grad, precision
         self.color_by, self.grad_scale = color_by, grad_scale
@@ -153,7 +154,8 @@ class Painter:
             node, kind_fill=kind_fill, value_fill=value_fill, value_text_color=text_color,
             gradient=self.grad_of(node), show_data=self.show_data, show_grad=self.show_grad,
             precision=self.precision, border=border, border_color=border_color,
-            stable=self.stable, rankdir=self.rankdir))
+            stable=self.stable, rankdir=self.rankdir,
+            name=None if node.label else self.names.get(node)))
 
     def op_node(self, drawing: GraphDrawing, node: Any, node_id: str) -> None:
         highlighted = node in self.highlight_nodes
@@ -262,7 +264,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                grad_scale: float | None = None, highlight: Iterable[Any] = (),
                show_edge_grads: bool = False, legend: bool = False,
                max_nodes: int | None = DEFAULT_MAX_NODES, collapse: str | bool | None = None,
-               depth: int = 1, stable_layout: bool = False) -> GraphDrawing:
+               depth: int = 1, stable_layout: bool = False,
+               names: Mapping | None = None) -> GraphDrawing:
     """The computation graph under ``root`` (a Value, Tensor, or a list of them).
 
     - ``rankdir``: ``"auto"`` draws left to right while that fits a notebook cell
@@ -275,7 +278,9 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
       (read from ``node.local_grads``) and upstream x local once the upstream is known;
     - ``collapse="module"``: one box per ``nn.Module`` call, expanded ``depth`` levels;
     - ``stable_layout``: fixed cell sizes, so frames showing different numbers for the
-      same graph get the same layout (for step-by-step replays).
+      same graph get the same layout (for step-by-step replays);
+    - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
+      ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``).
 
     Raises ``GraphTooLargeError`` past ``max_nodes`` drawn nodes, naming the option to use.
 
@@ -314,7 +319,7 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     painter = Painter(roots, grad_of, show_data=show_data, show_grad=show_grad,
                       precision=precision, color_by=color_by, grad_scale=grad_scale or 1.0,
                       highlight=highlight, show_edge_grads=show_edge_grads,
-                      stable_layout=stable_layout, rankdir=rankdir)
+                      stable_layout=stable_layout, rankdir=rankdir, names=names)
     if collapse:
         from .collapse import draw_collapsed  # collapse builds on this module's Painter
 

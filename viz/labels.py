@@ -85,20 +85,24 @@ def _cell(text: str, fill: str, fixed_width: int | None, bold: bool = False,
 
 def value_label(node: Any, *, kind_fill: str, value_fill: str, value_text_color: str,
                 gradient: Any, show_data: bool, show_grad: bool, precision: int,
-                border: int, border_color: str, stable: bool, rankdir: str) -> str:
+                border: int, border_color: str, stable: bool, rankdir: str,
+                name: str | None = None) -> str:
     """HTML label of a value node: ``label | data | grad`` (plus shape and dtype for a Tensor).
 
     Scalars lay out in one row, as micrograd draws them; with ``rankdir`` TB or BT, and
-    for tensors (whose summaries are long), the cells stack in a column.
+    for tensors (whose summaries are long), the cells stack in a column. ``name`` is
+    written in grey where the node has no label (the name captions use for it).
     """
     array = is_array_node(node)
-    name = html_text(node.label) if node.label else ""
+    title = html_text(node.label) if node.label else ""
+    if not title and name:
+        title = f'<font color="#888888">{html_text(name)}</font>'
     cells = []
     # Only the gradient changes while backward runs. A fixed width for its cell
     # (``stable``) keeps the node's size, and so the layout, the same in every frame.
     grad_width = (110 if not array else 300) if stable else None
-    if name or not (show_data or show_grad):
-        cells.append(_cell(name, kind_fill, None, bold=True))
+    if title or not (show_data or show_grad):
+        cells.append(_cell(title, kind_fill, None, bold=True))
     if array:
         shape = "×".join(str(n) for n in node.data.shape) or "scalar"
         cells.append(_cell(html_text(f"{shape}  {node.data.dtype}"), kind_fill, None))

@@ -14,8 +14,11 @@
 Frame 0 is before any step (only the root's gradient, 1, is known); frame k shows the
 gradients known after k steps, the k-th edge highlighted and its arithmetic under the
 graph. The steps come from ``autograd.backward_steps``: the player draws, it does not
-differentiate. In Jupyter it shows a slider with previous / next / play (ipywidgets),
-or the same HTML player as ``save_html`` when ipywidgets is not installed.
+differentiate. In Jupyter it shows the same self-contained HTML player as ``save_html``
+(previous / next / play; frame 0 and its caption are plain HTML and SVG, so a saved
+notebook shows them with no kernel); ``player.widget()`` is the ipywidgets version.
+``skip_constants=True`` leaves out the steps into constants (leaves with
+``role="constant"``, e.g. targets or the ½ of a squared error): they teach nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ class Player:
     """
 
     def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
-                 max_nodes: int | None = DEFAULT_MAX_NODES) -> None:
+                 max_nodes: int | None = DEFAULT_MAX_NODES,
+                 skip_constants: bool = False) -> None:
         self.root = root
         self.precision = precision
         self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
@@ -65,10 +69,13 @@ class Player:
         finally:  # stepping fills .grad as backward() would; a viewer should not
             for node, grad in before:
                 node.grad = grad
-        # Every gradient unknown and fixed cell sizes: frames only fill text in.
+        if skip_constants:
+            self.steps = [step for step in self.steps if not _is_constant(step.parent)]
+        # Every gradient unknown and fixed cell sizes: frames only fill text in. Nodes
+        # without a label show the name the captions give them (v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
-                                  max_nodes=max_nodes)
+                                  max_nodes=max_nodes, names=self.names)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
 
@@ -198,7 +205,7 @@ class Player:
         drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
                              precision=self.precision, grads=known,
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
-                             max_nodes=None)
+                             max_nodes=None, names=self.names)
         self._unsend_edges(drawing, frame, known)
         lines = self._caption_lines(frame)
         # Same caption box size in every frame, so the caption cannot move the graph.
@@ -258,12 +265,23 @@ class Player:
         return path
 
     # --- notebooks ----------------------------------------------------------------------
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        """The HTML player; frame 0 as SVG and its caption as text for viewers without
+        HTML. Never a widget: a saved notebook holds no widget state."""
+        first, second = self._caption_lines(0)
+        bundle = {"text/html": self._repr_html_(),
+                  "image/svg+xml": self.frame_svg(0),
+                  "text/plain": f"{first}\n{second}"}
+        wanted = set(include) if include is not None else set(bundle)
+        wanted -= set(exclude or ())
+        return {key: value for key, value in bundle.items() if key in wanted}
+
     def _repr_html_(self) -> str:
         return player_html.fragment(self, global_keys=False)
 
     def html(self) -> Any:
-        """The self-contained HTML player for a notebook cell, even where ipywidgets is
-        installed (a widget needs a live kernel; this keeps working in a saved notebook)."""
+        """The self-contained HTML player for a notebook cell (what displaying the player
+        shows too); it keeps working in a saved notebook, where a widget would not."""
         from IPython.display import HTML
 
         return HTML(self._repr_html_())
@@ -294,19 +312,15 @@ class Player:
         show()
         return widgets.VBox([widgets.HBox([previous, play, following, slider]), picture])
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
-
-        try:
-            display(self.widget())
-        except ImportError:  # no ipywidgets: the self-contained HTML player still works
-            display(HTML(self._repr_html_()))
-
     def _name(self, node: Any) -> str:
         return symbol(self.names[node])
 
     def _edge(self, step: Any) -> str:
         return f"{self.ids[step.node]}:{step.index}"
+
+    def edge_key(self, number: int) -> str:
+        """The ``data-cr`` key of the edge step ``number`` (from 0) walks."""
+        return self._edge(self.steps[number])
 
     def _grad_text(self, gradient: Any) -> str:
         if hasattr(gradient, "shape") and getattr(gradient, "size", 1) != 1:
@@ -320,8 +334,11 @@ class Player:
 
 
 def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
-                 max_nodes: int | None = DEFAULT_MAX_NODES) -> Player:
+                 max_nodes: int | None = DEFAULT_MAX_NODES,
+                 skip_constants: bool = False) -> Player:
     """A player over ``root``'s backward steps, one frame per edge plus the start.
+
+    ``skip_constants=True`` leaves out the steps into leaves with ``role="constant"``.
 
     >>> from autograd import Value
     >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
@@ -329,6 +346,11 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
     >>> [player.caption(k)[0] for k in range(len(player) + 1)][1:]
     ['dy/dx = dy/dy · dy/dx = 1 · 3 = 3', 'dy/dx += dy/dy · dy/dx = 1 · 3 = 3']
     """
-    return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes)
+    return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
+                  skip_constants=skip_constants)
+
+
+def _is_constant(node: Any) -> bool:
+    return not node.parents and getattr(node, "role", "") == "constant"
 
 

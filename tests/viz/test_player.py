@@ -249,19 +249,56 @@ def test_notebook_widget_steps_with_the_buttons(neuron):
     assert play.max == slider.max == len(player)
 
 
-def test_without_ipywidgets_the_notebook_shows_the_html_player(neuron, monkeypatch):
-    import sys
+def test_the_notebook_shows_the_html_player_with_frame_0_for_viewers_without_scripts(
+        neuron):
+    # Changed on purpose (issue 12): with ipywidgets installed the notebook showed a
+    # widget, which a saved notebook shows as "VBox(...)". Now always the HTML player.
+    from IPython.core.formatters import DisplayFormatter
 
-    import IPython.display
-
-    shown = []
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    monkeypatch.setattr(IPython.display, "display", shown.append)
     o, _ = neuron
-    step_through(o)._ipython_display_()
-    assert len(shown) == 1
-    html = shown[0].data
+    player = step_through(o)
+    data, _ = DisplayFormatter().format(player)
+    assert sorted(data) == ["image/svg+xml", "text/html", "text/plain"]
+    html = data["text/html"]
     assert 'class="cr-player"' in html and "<svg" in html and "step 0 / 9" in html
+    assert "VBox" not in str(data)
+    # without scripts: frame 0 is in the HTML, fitted by an attribute on the SVG
+    assert 'style="max-width:100%;height:auto;display:block"' in html
+    assert html.count(">" + _html_escape(player.caption(0)[0]) + "<") == 1
+    assert player.caption(0)[0] in data["image/svg+xml"]
+    assert data["text/plain"].startswith("step 0 / 9:  before backward")
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def test_skip_constants_leaves_out_the_steps_into_constants():
+    k = Value(0.5, label="k", role="constant")
+    x = Value(3.0, label="x")
+    y = k * x * x
+    y.label = "y"
+    every, shown = step_through(y), step_through(y, skip_constants=True)
+    assert len(every) == 4 and len(shown) == 3
+    assert all(step.parent is not k for step in shown.steps)
+    assert shown.caption(len(shown))[0] == every.caption(len(every))[0]
+    assert shown.grads_at(len(shown))[x] == pytest.approx(2 * 0.5 * 3.0)
+    assert k not in shown.grads_at(len(shown))
+
+
+def test_player_data_grows_linearly_with_the_steps():
+    from viz.player_html import player_data
+
+    def size(length: int) -> int:
+        y = Value(0.5, label="x")
+        for _ in range(length):
+            y = y * 1.01
+        return len(str(player_data(step_through(y, rankdir="LR"), False)))
+
+    small, large = size(10), size(40)
+    assert large < 4.6 * small  # 4x the steps: about 4x the data, not 16x
 
 
 def test_draw_graph_shows_the_gradient_graph_of_create_graph():

@@ -8,6 +8,8 @@ browser download is not used). Without them these tests are skipped, except unde
 
 from __future__ import annotations
 
+import pytest
+
 from autograd import Value
 from viz import step_through
 from viz.player_html import fragment
@@ -132,3 +134,55 @@ def test_two_players_on_one_notebook_page_step_independently(browser, neuron):
     assert players.nth(0).locator(".cr-counter").text_content() == f"step 2 / {len(first)}"
     assert players.nth(1).locator(".cr-counter").text_content() == "step 0 / 2"
     assert watched.errors == [] and watched.dialogs == []
+
+
+VISIBLE_TOGETHER = """() => {
+  const inside = (r, v) => r.left >= v.left - 1 && r.right <= v.right + 1 &&
+                           r.top >= v.top - 1 && r.bottom <= v.bottom + 1;
+  const window_ = {left: 0, top: 0, right: innerWidth, bottom: innerHeight};
+  const graph = document.querySelector(".cr-graph").getBoundingClientRect();
+  const shown = {left: Math.max(graph.left, 0), top: Math.max(graph.top, 0),
+                 right: Math.min(graph.right, innerWidth),
+                 bottom: Math.min(graph.bottom, innerHeight)};
+  const edge = document.querySelector(".cr-edge.cr-current").getBoundingClientRect();
+  const middle = {left: edge.left + edge.width / 2, right: edge.left + edge.width / 2,
+                  top: edge.top + edge.height / 2, bottom: edge.top + edge.height / 2};
+  const buttons = Array.from(document.querySelectorAll(".cr-controls button"))
+    .every(b => inside(b.getBoundingClientRect(), window_));
+  return {buttons: buttons,
+          caption: inside(document.querySelector(".cr-caption").getBoundingClientRect(),
+                          window_),
+          edge: inside(middle, shown),
+          pageScrolls: document.documentElement.scrollWidth > innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("skip_constants", [True, False], ids=["skip constants", "every step"])
+def test_notebook_02_player_keeps_buttons_edge_and_caption_on_a_980_by_800_screen(
+        browser, make_network_222, tmp_path, skip_constants):
+    # Changed on purpose (issue 12): the graph box no longer grows with the graph; it
+    # is bounded and scrolls itself to the edge, so the caption stays on screen.
+    E = make_network_222()
+    player = step_through(E, skip_constants=skip_constants)
+    assert len(player) == (32 if skip_constants else 36)
+    page = browser.new_page(viewport={"width": 980, "height": 800})
+    errors, outside = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: r.url.split(":")[0] not in ("file", "data", "about")
+            and outside.append(r.url))
+    page.goto(player.save_html(tmp_path / "player.html").resolve().as_uri())
+    for k in range(1, len(player) + 1):
+        page.click("[data-action=next]")
+        assert page.locator(".cr-counter").text_content() == f"step {k} / {len(player)}"
+        assert page.locator(".cr-arithmetic").text_content() == player.caption(k)[0]
+        seen = page.evaluate(VISIBLE_TOGETHER)
+        assert seen == {"buttons": True, "caption": True, "edge": True,
+                        "pageScrolls": False}, (k, seen)
+        assert page.evaluate("scrollY") == 0  # the user never scrolls the page
+    if skip_constants:  # the constants never receive a gradient: they stay "not reached"
+        half = player.ids[next(n for n in player.ids if n.label == "½")]
+        assert page.locator(f'[data-cr="{half}-grad"]').text_content() == "grad —"
+    page.screenshot(path=str(tmp_path / "last_step.png"))
+    assert errors == [] and outside == []
+    page.close()
