@@ -16,10 +16,11 @@ PNG), else notebooks show the graph as text.
 """
 
 from .draw import GraphTooLargeError, draw_graph
+from .files import render
 from .network import draw_network
 from .notebook import GraphDrawing, get_format, set_format
 from .player import Player, step_through
-from .rendering import NoRendererError, RenderError, find_renderer, render
+from .rendering import NoRendererError, RenderError, find_renderer
 
 __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",

@@ -24,8 +24,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import labels, style
-from .draw import GraphTooLargeError, Painter, signed_size, too_large_message
 from .notebook import GraphDrawing
+from .painter import GraphTooLargeError, Painter, signed_size, too_large_message
 
 
 def group_key(node: Any, depth: int) -> tuple[str, ...] | None:
