@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from . import layout
+from . import detail, labels, layout
 from .collapse import draw_collapsed
 from .notebook import GraphDrawing
 from .painter import (
@@ -53,7 +53,6 @@ from .painter import (
     graph_nodes,
     new_drawing,
     signed_size,
-    too_large_message,
 )
 from .text_tree import text_tree
 
@@ -64,7 +63,7 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                precision: int = 4, *, grads: Mapping | None = None, color_by: str | None = None,
                grad_scale: float | None = None, highlight: Iterable[Any] = (),
                show_edge_grads: bool = False, legend: bool = False,
-               max_nodes: int | None = DEFAULT_MAX_NODES, collapse: str | bool | None = None,
+               max_nodes: int | str | None = "auto", collapse: str | bool | None = None,
                depth: int = 1, stable_layout: bool = False,
                names: Mapping | None = None) -> GraphDrawing:
     """The computation graph under ``root`` (a Value, Tensor, or a list of them).
@@ -83,7 +82,11 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
       ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``).
 
-    Raises ``GraphTooLargeError`` past ``max_nodes`` drawn nodes, naming the option to use.
+    Big graphs (``max_nodes="auto"``): past ``viz.detail.DETAIL_LIMIT`` drawn nodes, a
+    graph made by modules is drawn collapsed by module, any other folds its long chains
+    of one operation and then shows only the output's neighbourhood; a note in the
+    picture says so and how to draw everything (``max_nodes=None``). An explicit
+    ``max_nodes=n`` raises ``GraphTooLargeError`` past n drawn nodes instead.
 
     >>> from autograd import Value
     >>> x = Value(3.0, label="x"); y = (x * x).tanh(); y.label = "y"
@@ -109,12 +112,16 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
         raise ValueError(f"grad_scale must be a number > 0 (the gradient drawn deepest red), "
                          f"got {grad_scale!r}")
     order = graph_nodes(roots)
+    plan = detail.plan(order, roots, max_nodes, bool(collapse), depth)
+    if plan.collapse:
+        collapse = "module"
     if rankdir == "auto":
-        rankdir = layout.choose_rankdir(order, show_edge_grads)
+        rankdir = "TB" if collapse else layout.choose_rankdir(plan.visible(order),
+                                                              show_edge_grads)
     grad_of = gradient_reader(roots, grads)
     drawing = new_drawing(rankdir)
     if color_by == "grad" and grad_scale is None:
-        sizes = [abs(g) for g in (signed_size(grad_of(n)) for n in order)
+        sizes = [abs(g) for g in (signed_size(grad_of(n)) for n in plan.visible(order))
                  if g is not None and np.isfinite(g)]
         grad_scale = max(sizes, default=0.0) or 1.0
     painter = Painter(roots, grad_of, show_data=show_data, show_grad=show_grad,
@@ -122,23 +129,54 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                       highlight=highlight, show_edge_grads=show_edge_grads,
                       stable_layout=stable_layout, rankdir=rankdir, names=names)
     if collapse:
-        draw_collapsed(drawing, order, painter, depth, max_nodes)
+        limit = None if max_nodes == "auto" else max_nodes
+        draw_collapsed(drawing, order, painter, depth, limit)
     else:
-        count = len(order) + sum(1 for n in order if n.parents)
-        if max_nodes is not None and count > max_nodes:
-            scoped = any(getattr(n, "scope", ()) for n in order)
-            raise GraphTooLargeError(too_large_message(count, max_nodes, scoped, False))
-        ids = {node: f"n{i}" for i, node in enumerate(order)}
-        for node in order:
-            painter.value_node(drawing, node, ids[node])
-            if node.parents:
-                painter.op_node(drawing, node, ids[node])
-                for index, parent in enumerate(node.parents):
-                    painter.input_edge(drawing, ids[parent], node, index, ids[node])
-        drawing.node_ids = ids
+        _draw_nodes(drawing, plan.visible(order), painter, plan.folds)
+    if plan.note:
+        drawing.note = plan.note
+        drawing.attr(label=labels.html_note(plan.note), labelloc="t", labeljust="l")
     if legend:
         add_legend(drawing, painter)
     if color_by == "grad":
         add_grad_scale(drawing, painter.grad_scale, precision)
     drawing.text = text_tree(roots, lambda n: describe(n, grad_of, precision))
     return drawing
+
+
+def _draw_nodes(drawing: GraphDrawing, visible: list, painter: Painter, folds: list) -> None:
+    """The ``visible`` nodes one by one, and each fold as one box.
+
+    An edge into or out of a fold's nodes is drawn once, to or from its box, with the
+    number of graph edges it stands for. The box of the output's far neighbourhood
+    (no members listed) receives every edge from a node not drawn.
+    """
+    ids = {node: f"n{i}" for i, node in enumerate(visible)}
+    box_of = {node: fold.box_id for fold in folds for node in fold.members}
+    far = next((fold.box_id for fold in folds if not fold.members), None)
+    box_edges: dict = {}  # (source, target) -> how many graph edges it stands for
+
+    def count(source: str, target: str) -> None:
+        box_edges[source, target] = box_edges.get((source, target), 0) + 1
+
+    for fold in folds:
+        for node in fold.members:
+            for parent in node.parents:
+                source = box_of.get(parent) or ids.get(parent) or far
+                if source is not None and source != fold.box_id:
+                    count(source, fold.box_id)
+    for node in visible:
+        painter.value_node(drawing, node, ids[node])
+        if not node.parents:
+            continue
+        painter.op_node(drawing, node, ids[node])
+        for index, parent in enumerate(node.parents):
+            if parent in ids:
+                painter.input_edge(drawing, ids[parent], node, index, ids[node])
+            elif (box_of.get(parent) or far) is not None:
+                count(box_of.get(parent) or far, ids[node] + "op")
+    for fold in folds:
+        drawing.node(fold.box_id, labels.fold_label(fold.text))
+    for (source, target), times in box_edges.items():
+        drawing.edge(source, target, **({"label": f"×{times}"} if times > 1 else {}))
+    drawing.node_ids = ids

@@ -148,3 +148,16 @@ def edge_label(local: Any, upstream: Any, precision: int, stable: bool) -> str:
 def formula_label(text: str) -> str:
     """An edge label holding the rule table's formula text (used where no number is known)."""
     return f'<<font point-size="9" face="{FONT}">{html_text(text)}</font>>'
+
+
+def fold_label(text: str) -> str:
+    """HTML label of a box standing for many nodes ("… 995 more + nodes")."""
+    return (f'<<table border="1" color="#888888" style="rounded,dashed" cellborder="0" '
+            f'cellpadding="6" bgcolor="#fafafa"><tr><td>{html_text(text)}</td></tr>'
+            f'</table>>')
+
+
+def html_note(text: str) -> str:
+    """A drawing's note (what a big graph's picture leaves out), as a graph label."""
+    return (f'<<font point-size="14" color="#555555" face="{FONT}">{html_text(text)}'
+            f'</font>>')

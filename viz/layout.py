@@ -32,7 +32,7 @@ def levels(order: list) -> dict:
     """Longest path from a leaf: 0 for leaves, 1 + the deepest parent otherwise."""
     level: dict = {}
     for node in order:
-        level[node] = 1 + max((level[p] for p in node.parents), default=-1)
+        level[node] = 1 + max((level.get(p, 0) for p in node.parents), default=-1)
     return level
 
 
@@ -49,7 +49,7 @@ def _ranks(order: list) -> tuple[dict, int]:
     consumers_rank: dict = {}
     for node in order:
         for parent in node.parents:
-            if not parent.parents:
+            if not parent.parents and node in rank:
                 here = rank[node] - 2
                 consumers_rank[parent] = min(consumers_rank.get(parent, here), here)
     for node in order:

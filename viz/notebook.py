@@ -18,7 +18,6 @@ on how to get a renderer: never a traceback.
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -100,16 +99,16 @@ def display_bundle(source: str, text: str, include: Iterable[str] | None = None,
         reason = f"(Could not render this graph: {error})"
     else:
         data: Any = image.decode("utf-8") if format == "svg" else image
-        bundle = {mime: data, "text/html": fit_html(data, note) if format == "svg"
-                  else _fit_png(image, note), "text/plain": f"{note}\n{plain}" if note
+        # The note is in the picture itself (a graph label); text needs it spelled out.
+        bundle = {mime: data, "text/html": fit_html(data) if format == "svg"
+                  else _fit_png(image), "text/plain": f"{note}\n{plain}" if note
                   else plain}
         return {key: value for key, value in bundle.items() if key in wanted}
     return {"text/plain": fallback_text(source, text, reason)}
 
 
-def _fit_png(image: bytes, note: str) -> str:
-    """A PNG fitted to the cell's width (``set_format("png")``), with its note."""
+def _fit_png(image: bytes) -> str:
+    """A PNG fitted to the cell's width (``set_format("png")``)."""
     data = base64.b64encode(image).decode("ascii")
-    caption = f"<div>{html.escape(note)}</div>" if note else ""
-    return (f'{caption}<img src="data:image/png;base64,{data}" '
+    return (f'<img src="data:image/png;base64,{data}" '
             f'style="max-width:100%;height:auto" alt="graph drawing">')
