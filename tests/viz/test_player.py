@@ -424,3 +424,17 @@ def test_big_or_costly_graphs_are_refused_at_once_before_stepping():
     with pytest.raises(viz.GraphTooLargeError, match="would take minutes"):
         step_through(product)
     assert time.perf_counter() - start < 2
+
+
+def test_model_parameters_carry_their_dotted_names_in_pictures_and_captions():
+    from nn import MLP
+
+    random.seed(0)
+    model = MLP(2, [2, 1])
+    names = [name for name, _ in model.named_parameters()]
+    assert [p.label for p in model.parameters()] == names
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    player = step_through(loss)
+    captions = " ".join(player.caption(k)[0] for k in range(len(player) + 1))
+    assert "d(layers.0.neurons.1.w.0)" in captions
+    assert ">layers.0.neurons.1.w.0<" in player.drawing.source
