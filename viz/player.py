@@ -1,9 +1,10 @@
-"""``step_through(root)``: watch backprop send the gradient back one edge at a time.
+"""The edge-by-edge player (what ``step_through(root)`` gives for graphs that fit):
+watch backprop send the gradient back one edge at a time.
 
     >>> from autograd import Value
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
     >>> c = a * b; c.label = "c"
-    >>> player = step_through(c)
+    >>> player = Player(c)
     >>> len(player)                      # one step per edge
     2
     >>> player.caption(1)[0]
@@ -329,26 +330,6 @@ class Player:
         if not 0 <= frame <= len(self):
             raise IndexError(f"frame {frame} does not exist: this player has frames "
                              f"0 .. {len(self)} (frame 0 is before the first step)")
-
-
-def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
-                 max_nodes: int | str | None = "auto",
-                 skip_constants: bool = False) -> Player:
-    """A player over ``root``'s backward steps, one frame per edge plus the start.
-
-    ``skip_constants=True`` leaves out the steps into leaves with ``role="constant"``.
-    The player draws every edge: past ``viz.detail.DETAIL_LIMIT`` drawn nodes, or a
-    layout estimated to take more than seconds, it raises ``GraphTooLargeError`` at once
-    saying what to do (``max_nodes=n`` sets the limit, ``None`` lifts it).
-
-    >>> from autograd import Value
-    >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
-    >>> player = step_through(y)
-    >>> [player.caption(k)[0] for k in range(len(player) + 1)][1:]
-    ['dy/dx = dy/dy · dy/dx = 1 · 3 = 3', 'dy/dx += dy/dy · dy/dx = 1 · 3 = 3']
-    """
-    return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
-                  skip_constants=skip_constants)
 
 
 def _is_constant(node: Any) -> bool:
