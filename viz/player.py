@@ -36,6 +36,7 @@ from autograd.stepping import node_names, symbol
 from . import labels, layout, player_html, rendering
 from .detail import DETAIL_LIMIT, drawn_count
 from .draw import GraphTooLargeError, draw_graph, graph_nodes
+from .fit import FittedSvg
 from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
 from .style import format_number
 
@@ -154,6 +155,11 @@ class Player:
         """Frame ``frame`` as an SVG document, its caption under the graph."""
         return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
                            self._caption_lines(frame), self._caption_room())
+
+    def frame(self, frame: int) -> FittedSvg:
+        """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
+        first, second = self._caption_lines(frame)
+        return FittedSvg(self.frame_svg(frame), f"{first}\n{second}")
 
     def _caption_lines(self, frame: int) -> tuple[str, str]:
         first, second = self.caption(frame)
