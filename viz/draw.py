@@ -32,7 +32,7 @@ being processed and the edge from its i-th parent. Every frame then has the same
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -65,7 +65,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                show_edge_grads: bool = False, legend: bool = False,
                max_nodes: int | str | None = "auto", collapse: str | bool | None = None,
                depth: int = 1, stable_layout: bool = False,
-               names: Mapping | None = None) -> GraphDrawing:
+               names: Mapping | None = None,
+               within: Collection | None = None) -> GraphDrawing:
     """The computation graph under ``root`` (a Value, Tensor, or a list of them).
 
     - ``rankdir``: ``"auto"`` draws left to right while that fits a notebook cell
@@ -80,7 +81,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     - ``stable_layout``: fixed cell sizes, so frames showing different numbers for the
       same graph get the same layout (for step-by-step replays);
     - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
-      ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``).
+      ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``);
+    - ``within``: draw only these nodes and the edges among them (one module's part).
 
     Big graphs (``max_nodes="auto"``): past ``viz.detail.DETAIL_LIMIT`` drawn nodes, a
     graph made by modules is drawn collapsed by module, any other folds its long chains
@@ -112,6 +114,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
         raise ValueError(f"grad_scale must be a number > 0 (the gradient drawn deepest red), "
                          f"got {grad_scale!r}")
     order = graph_nodes(roots)
+    if within is not None:
+        order = [node for node in order if node in within]
     plan = detail.plan(order, roots, max_nodes, bool(collapse), depth)
     if plan.collapse:
         collapse = "module"

@@ -6,7 +6,8 @@ by module (``draw_graph(..., collapse="module", depth=...)``) and takes one step
 box, outputs first: the gradient arriving at the module's outputs, and what it sends
 back to its inputs and its parameters, each as one size (the norm, the square root of
 the sum of squares). Through saturating layers the sizes shrink step by step.
-``depth=2`` opens every module one level (layer, then neuron).
+``depth=2`` opens every module one level (layer, then neuron); ``open(k)`` steps
+through step k's module (a neuron) edge by edge.
 
     >>> import random; random.seed(0)
     >>> from nn import MLP
@@ -40,6 +41,8 @@ class ModuleStep:
     """One box of the collapsed drawing, as backward passes through it."""
 
     box: str              # DOT id of the box (or of the single operation's value node)
+    members: tuple        # the graph nodes drawn in the box
+    outputs: tuple        # those used outside it (or the root)
     name: str             # "MLP › layer 1", or the operation's text
     inputs: tuple         # DOT ids of the boxes and nodes it sends gradient back to
     out_norm: float       # size of d root / d (its outputs)
@@ -95,7 +98,8 @@ class ModulePlayer(Player):
             name = (" › ".join(groups[first]) if first in groups
                     else labels.op_text(next(n for n in inside if n.parents)))
             steps.append(ModuleStep(
-                box, name, tuple(dict.fromkeys(ids[p] for p in inputs)),
+                box, tuple(inside), tuple(outputs), name,
+                tuple(dict.fromkeys(ids[p] for p in inputs)),
                 norm([totals.get(n) for n in outputs]),
                 norm([totals.get(n) for n in dict.fromkeys(inputs)]),
                 norm([totals.get(n) for n in params]),
@@ -143,6 +147,21 @@ class ModulePlayer(Player):
             text += (f",  |{root}/d parameters| = {number(step.param_norm)} "
                      f"({step.parameters:,} numbers)")
         return text, "|g| is the gradient's size (square root of the sum of squares); " + more
+
+    def open(self, step: int) -> Player:
+        """Step ``step``'s module edge by edge (frames 1 .. len): the steps inside it,
+        from its output, with its inputs drawn beside it. Needs a module with one
+        output (a neuron: ``step_through(loss, depth=2).open(k)``)."""
+        self._check(step)
+        if step == 0:
+            raise ValueError("frame 0 is before any step; open a step 1 .. "
+                             f"{len(self)}")
+        module = self.steps[step - 1]
+        if len(module.outputs) != 1:
+            raise ValueError(f"{module.name} has {len(module.outputs)} outputs; a player "
+                             f"steps back from one: open a neuron of it, "
+                             f"step_through(root, depth={self.depth + 1}).open(k)")
+        return Player(module.outputs[0], precision=self.precision, within=module.members)
 
     def frame_source(self, frame: int) -> str:
         raise NotImplementedError("PNG frames and GIFs need the edge-by-edge player: "
