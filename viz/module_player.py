@@ -60,6 +60,10 @@ def norm(gradients: list) -> float:
 class ModulePlayer(Player):
     """One step per module box, outputs first (see the module docstring)."""
 
+    key_html = ('<b style="color: #e8590c">orange</b>: the module the gradient passes '
+                'through now; <b style="color: #e8590c">dashed</b>: the boxes it sends '
+                'gradient back to; boxes show the gradients backward ends with.')
+
     def __init__(self, root: Any, *, depth: int = 1, precision: int = 4,
                  rankdir: str = "auto") -> None:
         self.root, self.precision, self.depth = root, precision, depth

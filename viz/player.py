@@ -163,6 +163,12 @@ class Player:
         return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
                            self._caption_lines(frame), self._caption_room())
 
+    # What the colours mean, under the player (HTML; the module player says its own).
+    key_html = ('<b style="color: #e8590c">orange</b>: the edge the gradient flows along '
+                'now, from the node it leaves; <b style="color: #e8590c">dashed</b>: the '
+                'input receiving it; <b style="color: #1c5fa8">blue</b>: edges already '
+                'walked; <b>grad &#8212;</b>: not reached yet (not the same as 0).')
+
     def frame(self, frame: int) -> FittedSvg:
         """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
         first, second = self._caption_lines(frame)
