@@ -46,7 +46,7 @@ class ModuleStep:
     name: str             # "MLP › layer 1", or the operation's text
     inputs: tuple         # DOT ids of the boxes and nodes it sends gradient back to
     out_norm: float       # size of d root / d (its outputs)
-    in_norm: float        # ... / d (the inputs it feeds from outside)
+    in_norm: float        # what it sends back to its inputs from outside (their share)
     param_norm: float     # ... / d (its own parameters)
     parameters: int       # how many numbers its parameters hold
 
@@ -69,7 +69,10 @@ class ModulePlayer(Player):
         self.root, self.precision, self.depth = root, precision, depth
         self.seed = np.ones_like(root.data) if labels.is_array_node(root) else 1.0
         nodes = graph_nodes([root])
-        totals = graph.propagate(root, self.seed)
+        edges: list = []  # (node, index, contribution) in backward's order
+        totals = graph.propagate(root, self.seed,
+                                 on_edge=lambda node, index, _, part, __: edges.append(
+                                     (node, index, part)))
         # The boxes show the gradients backward ends with; the steps show their sizes.
         self.drawing = draw_graph(root, rankdir, precision=precision, grads=totals,
                                   collapse="module", depth=depth, stable_layout=True,
@@ -77,10 +80,18 @@ class ModulePlayer(Player):
         self.ids: dict = self.drawing.node_ids
         self.names = {root: root.label or "L"}
         self._base = None
-        self.steps = self._walk(nodes, totals)
+        self.steps = self._walk(nodes, totals, edges)
 
-    def _walk(self, nodes: list, totals: dict) -> list[ModuleStep]:
+    def _walk(self, nodes: list, totals: dict, edges: list) -> list[ModuleStep]:
         ids, groups = self.ids, assign_groups(nodes, self.depth)
+        # What each box sends to each input outside it: the sum over its edges
+        # (the input's total may also hold what other paths send it).
+        sent: dict = {}
+        for node, index, part in edges:
+            parent = node.parents[index]
+            if ids[parent] != ids[node]:
+                key = (ids[node], parent)
+                sent[key] = part if key not in sent else sent[key] + part
         members: dict = {}
         for node in nodes:
             members.setdefault(ids[node], []).append(node)
@@ -105,7 +116,7 @@ class ModulePlayer(Player):
                 box, tuple(inside), tuple(outputs), name,
                 tuple(dict.fromkeys(ids[p] for p in inputs)),
                 norm([totals.get(n) for n in outputs]),
-                norm([totals.get(n) for n in dict.fromkeys(inputs)]),
+                norm([sent.get((box, n)) for n in dict.fromkeys(inputs)]),
                 norm([totals.get(n) for n in params]),
                 sum(int(np.size(n.data)) for n in params)))
         return steps

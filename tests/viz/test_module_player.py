@@ -75,3 +75,16 @@ def test_a_neuron_opens_to_be_stepped_edge_by_edge(mlp_loss):
     assert len(neuron.ids) < 40
     with pytest.raises(ValueError, match="has 16 outputs"):
         step_through(loss).open(4)
+
+
+def test_a_step_reports_what_it_sends_not_what_its_inputs_end_with():
+    random.seed(0)
+    model = MLP(2, [16, 16, 1])
+    out = model([0.5, -1.0])
+    loss = out * out + out  # out gets gradient from two places: d loss/d out = 2 out + 1
+    player = step_through(loss)
+    plus, times = player.steps[0], player.steps[1]
+    assert plus.name == "+" and plus.in_norm == pytest.approx(math.sqrt(2))
+    assert times.name == "*" and times.in_norm == pytest.approx(abs(2 * out.data))
+    layer = player.steps[2]
+    assert layer.out_norm == pytest.approx(abs(2 * out.data + 1))  # both paths arrived
