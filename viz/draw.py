@@ -119,6 +119,12 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     plan = detail.plan(order, roots, max_nodes, bool(collapse), depth)
     if plan.collapse:
         collapse = "module"
+    if (show_edge_grads and max_nodes == "auto" and not collapse
+            and layout.virtual_nodes(plan.visible(order)) > layout.MAX_VIRTUAL_NODES):
+        show_edge_grads = False  # each label is laid out along its edge: minutes of work
+        plan.note = ((plan.note + "; ") if plan.note else "") + (
+            "edge labels left out: laying them out would take minutes (max_nodes=None "
+            "draws them anyway)")
     if rankdir == "auto":
         rankdir = "TB" if collapse else layout.choose_rankdir(plan.visible(order),
                                                               show_edge_grads)
