@@ -130,6 +130,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                                                               show_edge_grads)
     grad_of = gradient_reader(roots, grads)
     drawing = new_drawing(rankdir)
+    if stable_layout:  # a replay's fixed-width edge labels: closer, so frames fit a cell
+        drawing.graph_attr["nodesep"] = "0.1"
     if color_by == "grad" and grad_scale is None:
         sizes = [abs(g) for g in (signed_size(grad_of(n)) for n in plan.visible(order))
                  if g is not None and np.isfinite(g)]
