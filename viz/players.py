@@ -18,7 +18,7 @@ from typing import Any
 
 from .detail import DETAIL_LIMIT, drawn_count
 from .module_player import ModulePlayer
-from .player import Player, checked_nodes
+from .player import Player, check_size, checked_nodes
 
 
 def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
@@ -35,13 +35,16 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
     what to do (``max_nodes=n`` sets the limit, ``None`` lifts it).
     """
     nodes = checked_nodes(root)
-    scoped = any(getattr(node, "scope", ()) for node in nodes)
-    if depth is None and max_nodes == "auto" and scoped and drawn_count(nodes) > DETAIL_LIMIT:
+    big = drawn_count(nodes) > DETAIL_LIMIT
+    if depth is None and max_nodes == "auto" and big and any(
+            getattr(node, "scope", ()) for node in nodes):
         depth = 1
     if depth is not None:
         if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
             raise ValueError(f"depth must be a whole number >= 0 (how many levels of "
                              f"modules to open), got {depth!r}")
         return ModulePlayer(root, depth=depth, precision=precision, rankdir=rankdir)
+    if big:
+        check_size(nodes, max_nodes)  # refuses now, without walking the graph again
     return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
                   skip_constants=skip_constants)
