@@ -85,20 +85,24 @@ def _cell(text: str, fill: str, fixed_width: int | None, bold: bool = False,
 
 def value_label(node: Any, *, kind_fill: str, value_fill: str, value_text_color: str,
                 gradient: Any, show_data: bool, show_grad: bool, precision: int,
-                border: int, border_color: str, stable: bool, rankdir: str) -> str:
+                border: int, border_color: str, stable: bool, rankdir: str,
+                name: str | None = None) -> str:
     """HTML label of a value node: ``label | data | grad`` (plus shape and dtype for a Tensor).
 
     Scalars lay out in one row, as micrograd draws them; with ``rankdir`` TB or BT, and
-    for tensors (whose summaries are long), the cells stack in a column.
+    for tensors (whose summaries are long), the cells stack in a column. ``name`` is
+    written in grey where the node has no label (the name captions use for it).
     """
     array = is_array_node(node)
-    name = html_text(node.label) if node.label else ""
+    title = html_text(node.label) if node.label else ""
+    if not title and name:
+        title = f'<font color="#888888">{html_text(name)}</font>'
     cells = []
     # Only the gradient changes while backward runs. A fixed width for its cell
     # (``stable``) keeps the node's size, and so the layout, the same in every frame.
     grad_width = (110 if not array else 300) if stable else None
-    if name or not (show_data or show_grad):
-        cells.append(_cell(name, kind_fill, None, bold=True))
+    if title or not (show_data or show_grad):
+        cells.append(_cell(title, kind_fill, None, bold=True))
     if array:
         shape = "×".join(str(n) for n in node.data.shape) or "scalar"
         # a parameter without requires_grad is one nn froze (layer.trainable = False)
@@ -137,7 +141,7 @@ def edge_label(local: Any, upstream: Any, precision: int, stable: bool) -> str:
                                f"{format_number(product, precision)}"))
     else:
         lines.append(html_text(f"{UNKNOWN} × {format_number(local, precision)}"))
-    size = ' width="160" height="30" fixedsize="true"' if stable else ""
+    size = ' width="112" height="30" fixedsize="true"' if stable else ""
     text = "<br/>".join(lines)
     return (f'<<table border="0" cellpadding="0"><tr><td{size}>'
             f'<font point-size="9" face="{FONT}">{text}</font></td></tr></table>>')
@@ -146,3 +150,16 @@ def edge_label(local: Any, upstream: Any, precision: int, stable: bool) -> str:
 def formula_label(text: str) -> str:
     """An edge label holding the rule table's formula text (used where no number is known)."""
     return f'<<font point-size="9" face="{FONT}">{html_text(text)}</font>>'
+
+
+def fold_label(text: str) -> str:
+    """HTML label of a box standing for many nodes ("… 995 more + nodes")."""
+    return (f'<<table border="1" color="#888888" style="rounded,dashed" cellborder="0" '
+            f'cellpadding="6" bgcolor="#fafafa"><tr><td>{html_text(text)}</td></tr>'
+            f'</table>>')
+
+
+def html_note(text: str) -> str:
+    """A drawing's note (what a big graph's picture leaves out), as a graph label."""
+    return (f'<<font point-size="14" color="#555555" face="{FONT}">{html_text(text)}'
+            f'</font>>')

@@ -1,9 +1,10 @@
-"""``step_through(root)``: watch backprop send the gradient back one edge at a time.
+"""The edge-by-edge player (what ``step_through(root)`` gives for graphs that fit):
+watch backprop send the gradient back one edge at a time.
 
     >>> from autograd import Value
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
     >>> c = a * b; c.label = "c"
-    >>> player = step_through(c)
+    >>> player = Player(c)
     >>> len(player)                      # one step per edge
     2
     >>> player.caption(1)[0]
@@ -14,8 +15,11 @@
 Frame 0 is before any step (only the root's gradient, 1, is known); frame k shows the
 gradients known after k steps, the k-th edge highlighted and its arithmetic under the
 graph. The steps come from ``autograd.backward_steps``: the player draws, it does not
-differentiate. In Jupyter it shows a slider with previous / next / play (ipywidgets),
-or the same HTML player as ``save_html`` when ipywidgets is not installed.
+differentiate. In Jupyter it shows the same self-contained HTML player as ``save_html``
+(previous / next / play; frame 0 and its caption are plain HTML and SVG, so a saved
+notebook shows them with no kernel); ``player.widget()`` is the ipywidgets version.
+``skip_constants=True`` leaves out the steps into constants (leaves with
+``role="constant"``, e.g. targets or the ½ of a squared error): they teach nothing.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd import backward_steps, topological_order
+from autograd import backward_steps
 from autograd.stepping import node_names, symbol
 
-from . import labels, player_html, rendering
-from .draw import DEFAULT_MAX_NODES, draw_graph, graph_nodes
+from . import labels, layout, player_html, rendering
+from .detail import DETAIL_LIMIT, drawn_count
+from .draw import GraphTooLargeError, draw_graph, graph_nodes
+from .fit import FittedSvg
 from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
 from .style import format_number
 
@@ -45,30 +51,38 @@ class Player:
     the graph as it was.
     """
 
-    def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "LR",
-                 max_nodes: int | None = DEFAULT_MAX_NODES) -> None:
+    def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
+                 max_nodes: int | str | None = "auto",
+                 skip_constants: bool = False, within: Any = None) -> None:
+        """``within``: only the steps into the nodes of this set, and only they are
+        drawn (with their inputs): one module opened (``ModulePlayer.open``)."""
         self.root = root
         self.precision = precision
         self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
+        nodes = checked_nodes(root)
+        check_size(nodes if within is None else [n for n in nodes if n in within],
+                   max_nodes)
         if labels.is_array_node(root):
-            if root.data.size != 1:
-                raise ValueError(f"step_through needs an output holding one number, got a "
-                                 f"Tensor of shape {root.data.shape}; reduce it first, "
-                                 f"e.g. step_through(y.sum())")
             self.seed = np.ones_like(root.data)
         # The names the steps print (label, else v1, v2, ...), for the captions around them.
-        self.names = node_names(topological_order(root))
-        nodes = graph_nodes([root])
+        self.names = node_names(nodes)
         before = [(node, node.grad) for node in nodes]
         try:
             self.steps = list(backward_steps(root))
         finally:  # stepping fills .grad as backward() would; a viewer should not
             for node, grad in before:
                 node.grad = grad
-        # Every gradient unknown and fixed cell sizes: frames only fill text in.
+        if skip_constants:
+            self.steps = [step for step in self.steps if not _is_constant(step.parent)]
+        if within is not None:
+            self.steps = [step for step in self.steps if step.node in within]
+            within = set(within) | {step.parent for step in self.steps}
+        self.within = within
+        # Every gradient unknown and fixed cell sizes: frames only fill text in. Nodes
+        # without a label show the name the captions give them (v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
-                                  max_nodes=max_nodes)
+                                  max_nodes=None, names=self.names, within=within)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
 
@@ -149,6 +163,17 @@ class Player:
         return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
                            self._caption_lines(frame), self._caption_room())
 
+    # What the colours mean, under the player (HTML; the module player says its own).
+    key_html = ('<b style="color: #e8590c">orange</b>: the edge the gradient flows along '
+                'now, from the node it leaves; <b style="color: #e8590c">dashed</b>: the '
+                'input receiving it; <b style="color: #1c5fa8">blue</b>: edges already '
+                'walked; <b>grad &#8212;</b>: not reached yet (not the same as 0).')
+
+    def frame(self, frame: int) -> FittedSvg:
+        """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
+        first, second = self._caption_lines(frame)
+        return FittedSvg(self.frame_svg(frame), f"{first}\n{second}")
+
     def _caption_lines(self, frame: int) -> tuple[str, str]:
         first, second = self.caption(frame)
         return f"step {frame} / {len(self)}:  {first}", second
@@ -198,7 +223,7 @@ class Player:
         drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
                              precision=self.precision, grads=known,
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
-                             max_nodes=None)
+                             max_nodes=None, names=self.names, within=self.within)
         self._unsend_edges(drawing, frame, known)
         lines = self._caption_lines(frame)
         # Same caption box size in every frame, so the caption cannot move the graph.
@@ -224,6 +249,8 @@ class Player:
             local_grads = getattr(node, "local_grads", None)
             seen: dict[str, int] = {}
             for index, parent in enumerate(node.parents):
+                if parent not in self.ids:
+                    continue  # not drawn: the player was opened on one module
                 head = f"\t{self.ids[parent]} -> {node_id}op"
                 occurrence = seen.get(head, 0)
                 seen[head] = occurrence + 1
@@ -258,12 +285,23 @@ class Player:
         return path
 
     # --- notebooks ----------------------------------------------------------------------
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        """The HTML player; frame 0 as SVG and its caption as text for viewers without
+        HTML. Never a widget: a saved notebook holds no widget state."""
+        first, second = self._caption_lines(0)
+        bundle = {"text/html": self._repr_html_(),
+                  "image/svg+xml": self.frame_svg(0),
+                  "text/plain": f"{first}\n{second}"}
+        wanted = set(include) if include is not None else set(bundle)
+        wanted -= set(exclude or ())
+        return {key: value for key, value in bundle.items() if key in wanted}
+
     def _repr_html_(self) -> str:
         return player_html.fragment(self, global_keys=False)
 
     def html(self) -> Any:
-        """The self-contained HTML player for a notebook cell, even where ipywidgets is
-        installed (a widget needs a live kernel; this keeps working in a saved notebook)."""
+        """The self-contained HTML player for a notebook cell (what displaying the player
+        shows too); it keeps working in a saved notebook, where a widget would not."""
         from IPython.display import HTML
 
         return HTML(self._repr_html_())
@@ -294,19 +332,15 @@ class Player:
         show()
         return widgets.VBox([widgets.HBox([previous, play, following, slider]), picture])
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
-
-        try:
-            display(self.widget())
-        except ImportError:  # no ipywidgets: the self-contained HTML player still works
-            display(HTML(self._repr_html_()))
-
     def _name(self, node: Any) -> str:
         return symbol(self.names[node])
 
     def _edge(self, step: Any) -> str:
         return f"{self.ids[step.node]}:{step.index}"
+
+    def edge_key(self, number: int) -> str:
+        """The ``data-cr`` key of the edge step ``number`` (from 0) walks."""
+        return self._edge(self.steps[number])
 
     def _grad_text(self, gradient: Any) -> str:
         if hasattr(gradient, "shape") and getattr(gradient, "size", 1) != 1:
@@ -319,16 +353,47 @@ class Player:
                              f"0 .. {len(self)} (frame 0 is before the first step)")
 
 
-def step_through(root: Any, *, precision: int = 4, rankdir: str = "LR",
-                 max_nodes: int | None = DEFAULT_MAX_NODES) -> Player:
-    """A player over ``root``'s backward steps, one frame per edge plus the start.
-
-    >>> from autograd import Value
-    >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
-    >>> player = step_through(y)
-    >>> [player.caption(k)[0] for k in range(len(player) + 1)][1:]
-    ['dy/dx = dy/dy · dy/dx = 1 · 3 = 3', 'dy/dx += dy/dy · dy/dx = 1 · 3 = 3']
-    """
-    return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes)
+def _is_constant(node: Any) -> bool:
+    return not node.parents and getattr(node, "role", "") == "constant"
 
 
+
+
+def checked_nodes(root: Any) -> list:
+    """The nodes under ``root``, after checking that it is one output to step back from."""
+    what = "step_through needs one output to step back from: a Value, or a Tensor holding " \
+           "one number (e.g. the loss)"
+    if isinstance(root, (list, tuple)):
+        given = "an empty list" if not root else f"a {type(root).__name__} of {len(root)} items"
+        raise TypeError(f"{what}; got {given}. Pass one node, e.g. step_through(loss)")
+    if not (hasattr(root, "parents") and hasattr(root, "data")):
+        raise TypeError(f"{what}; got {root!r:.80} of type {type(root).__name__}")
+    if labels.is_array_node(root) and root.data.size != 1:
+        raise ValueError(f"step_through needs an output holding one number, got a Tensor "
+                         f"of shape {root.data.shape}; reduce it first, e.g. "
+                         f"step_through(y.sum())")
+    try:
+        return graph_nodes([root])
+    except RuntimeError as error:  # the engine's message names the cycle
+        raise ValueError(f"step_through cannot step through {root!r:.60}: {error}") from None
+
+
+def check_size(nodes: list, max_nodes: int | str | None) -> None:
+    """Refuse at once, before stepping or laying out, a graph the player cannot show."""
+    if max_nodes is None:
+        return
+    limit = DETAIL_LIMIT if max_nodes == "auto" else max_nodes
+    count = drawn_count(nodes)
+    lift = "step_through(root, max_nodes=None) lays it out anyway (slow)"
+    if count > limit:
+        raise GraphTooLargeError(
+            f"the player draws every edge, and this graph has {count:,} nodes (more than "
+            f"max_nodes={limit}, what a notebook cell shows legibly); draw_graph(root) "
+            f"draws it with less detail, {lift}")
+    crossings = layout.virtual_nodes(nodes)
+    if crossings > layout.MAX_VIRTUAL_NODES:
+        raise GraphTooLargeError(
+            f"laying out this graph's player would take minutes: its edges cross "
+            f"{crossings:,} ranks (more than {layout.MAX_VIRTUAL_NODES:,}; a value used "
+            f"by many operations far apart, as in x*x*...*x); draw_graph(root) draws it "
+            f"fast without edge labels, {lift}")

@@ -15,10 +15,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import uuid
 from importlib import resources
 from typing import Any
 
+from .fit import element_id, fitted_svg
+from .player_svg import DONE, apply_frame
 from .style import UNKNOWN
 
 TEMPLATE = "player_template.html"
@@ -39,10 +40,16 @@ def script_json(data: Any) -> str:
 
 
 def player_data(player: Any, global_keys: bool) -> dict:
-    """What the script needs: the texts as drawn, and per frame its changes,
-    highlighted parts and caption."""
-    frames = [{"texts": player.changes(k), "classes": player.highlights(k),
-               "caption": list(player.caption(k))} for k in range(len(player) + 1)]
+    """What the script needs: the texts as drawn, and per frame only what it changes
+    (its texts, the edge it walks, the parts it highlights, its caption), so the data
+    grows linearly with the steps. The script marks the edges of frames 1 .. k-1 done."""
+    done = DONE
+    frames = []
+    for k in range(len(player) + 1):
+        marks = {key: mark for key, mark in player.highlights(k).items() if mark != done}
+        edge = player.edge_key(k - 1) if k else None
+        frames.append({"texts": player.changes(k), "marks": marks, "edge": edge,
+                       "caption": list(player.caption(k))})
     return {"base": player.base.texts, "frames": frames, "unknown": UNKNOWN,
             "interval": PLAY_INTERVAL_MS, "globalKeys": global_keys}
 
@@ -52,19 +59,21 @@ def fragment(player: Any, global_keys: bool = False) -> str:
 
     Showing frame 0 without the script too: the SVG and caption are written as frame 0.
     """
-    from .player_svg import apply_frame
-
     template = resources.files("viz").joinpath(TEMPLATE).read_text(encoding="utf-8")
     arithmetic, rule = player.caption(0)
+    data = script_json(player_data(player, global_keys))
     values = {
         # A fresh id per block: a notebook may show several players on one page.
-        "__CR_ID__": "cr-player-" + uuid.uuid4().hex[:12],
+        "__CR_ID__": element_id("cr-player", data),
         "__CR_COUNT__": str(len(player)),
         "__CR_COUNTER__": html.escape(f"step 0 / {len(player)}"),
-        "__CR_SVG__": apply_frame(player.base, player.texts_at(0), player.highlights(0)),
+        # fitted to the width without the script too (a saved notebook, a code host)
+        "__CR_SVG__": fitted_svg(apply_frame(player.base, player.texts_at(0),
+                                             player.highlights(0))),
         "__CR_ARITHMETIC__": html.escape(arithmetic),
         "__CR_RULE__": html.escape(rule),
-        "__CR_DATA__": script_json(player_data(player, global_keys)),
+        "__CR_DATA__": data,
+        "__CR_KEY__": player.key_html,
     }
     # One pass: a placeholder-like string inside a label is never substituted.
     return _PLACEHOLDER.sub(lambda m: values[m.group(0)], template)
@@ -83,10 +92,8 @@ def page(player: Any, title: str | None = None) -> str:
 
 def frame_block(player: Any, frame: int) -> str:
     """One frame as static HTML (SVG and caption), for the ipywidgets player."""
-    from .player_svg import apply_frame
-
     arithmetic, rule = player.caption(frame)
-    svg = apply_frame(player.base, player.texts_at(frame), player.highlights(frame))
-    return (f'<div style="overflow-x:auto">{svg}</div>'
+    svg = fitted_svg(apply_frame(player.base, player.texts_at(frame), player.highlights(frame)))
+    return (f'<div>{svg}</div>'
             f'<div style="font-family:monospace;font-size:15px">{html.escape(arithmetic)}</div>'
             f'<div style="font-family:monospace;color:#555">{html.escape(rule)}</div>')

@@ -6,7 +6,10 @@ The renderer is chosen each time something is rendered, in this order:
 2. the ``graphviz-pure`` wheel (a self-contained Graphviz port and a dependency of
    chainrule; SVG and PNG). Its program is found through the installed distribution's
    file list, not PATH, because a notebook kernel's PATH often lacks the virtualenv;
-3. none: ``render`` raises ``NoRendererError`` and notebooks show text instead.
+3. none: ``render_source`` raises ``NoRendererError`` and notebooks show text instead.
+
+Writing a node's drawing to a file is ``viz.render`` (``viz/files.py``): this module only
+turns DOT text into bytes, so that it imports nothing else of ``viz``.
 
     >>> find_renderer("svg").name in ("dot", "graphviz-pure")
     True
@@ -22,7 +25,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 FORMATS = ("svg", "png", "pdf")
 PNG_DPI = 110          # sharp on screens and slides, text about the size it is on paper
@@ -128,36 +130,6 @@ def format_from_path(path: str | os.PathLike) -> str:
         raise ValueError(f"cannot tell the image format from {str(path)!r}: end the file "
                          f"name with .svg, .png or .pdf")
     return suffix
-
-
-def render(root_or_graph: Any, path: str | os.PathLike, *, dpi: int = PNG_DPI,
-           max_pixels: int = PNG_MAX_PIXELS, **draw_options: Any) -> Path:
-    """Draw ``root_or_graph`` (a Value, Tensor or a ready drawing) into an image file.
-
-    The format comes from the suffix (.svg, .png, .pdf). ``draw_options`` go to
-    ``draw_graph`` when a node is given. Returns the path written.
-
-    >>> from autograd import Value
-    >>> import tempfile, os
-    >>> y = Value(2.0, label="x") ** 2
-    >>> out = render(y, os.path.join(tempfile.mkdtemp(), "y.svg"))
-    >>> out.read_text().startswith("<?xml")
-    True
-    """
-    format = format_from_path(path)
-    if hasattr(root_or_graph, "source"):
-        if draw_options:
-            raise TypeError(f"render() got drawing options {sorted(draw_options)} with a "
-                            f"ready drawing; pass them to draw_graph instead")
-        source = root_or_graph.source
-    else:
-        from .draw import draw_graph  # here, not at the top: draw imports render's users
-
-        source = draw_graph(root_or_graph, **draw_options).source
-    data = render_source(source, format, dpi=dpi, max_pixels=max_pixels)
-    path = Path(path)
-    path.write_bytes(data)
-    return path
 
 
 def _check_format(format: str) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from autograd import Value, graph, sum_values
 from viz import GraphTooLargeError, draw_graph
+from viz.rendering import render_source
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -162,13 +163,21 @@ def test_bad_arguments_name_the_value():
         draw_graph(Value(1.0), color_by="colour")
 
 
-def test_over_large_graph_names_the_option_to_use():
+# Changed on purpose (issue 12): past the limit draw_graph used to refuse by default
+# (GraphTooLargeError at 400 nodes). Now it draws less and says so; an explicit
+# max_nodes still refuses.
+def test_over_large_graph_is_folded_and_explicit_max_nodes_names_the_option_to_use():
     x = Value(1.0, label="x")
     y = x
     for _ in range(300):
         y = y * 1.0
     with pytest.raises(GraphTooLargeError, match=r"max_nodes=\d+ \(or None\)"):
-        draw_graph(y)
+        draw_graph(y, max_nodes=400)
+    drawing = draw_graph(y)
+    assert drawing.source.count("->") < 20
+    assert "… 296 more “* 1” nodes" in drawing.source and "601 nodes" in drawing.note
+    assert "max_nodes=None draws every node" in drawing.note
+    assert "601 nodes" in render_source(drawing.source, "svg").decode()  # in the picture
     assert draw_graph(y, max_nodes=None).source.count("->") == 600  # x -> (* 1) -> y, 300 times
 
 
@@ -177,23 +186,41 @@ def test_100000_node_chain_answers_quickly_without_recursion_error():
     for _ in range(50_000):
         y = y + 1.0  # each step: one node, with the 1 folded into it
     start = time.perf_counter()
-    with pytest.raises(GraphTooLargeError, match="100,001 nodes"):
-        draw_graph(y)
+    drawing = draw_graph(y)
+    assert "… 49,996 more" in drawing.source and len(drawing.body) < 40
     with pytest.raises(GraphTooLargeError, match="max_nodes=100001") as error:
-        draw_graph(y, collapse="module")
+        draw_graph(y, collapse="module", max_nodes=1000)
     assert "collapse" not in str(error.value) and "depth" not in str(error.value)  # no modules
     assert time.perf_counter() - start < 5
+    for _ in range(150_000):  # past FOLD_LIMIT only the output's neighbourhood is read
+        y = y + 1.0
+    drawing = draw_graph(y)
+    assert "… 399,8" in drawing.source and "nearest the output" in drawing.note
+    assert len(drawing.node_ids) < 80
 
 
-def test_module_graph_message_suggests_collapse():
+def test_wide_graph_without_chains_shows_the_output_neighbourhood():
+    leaves = [Value(float(k), label=f"x{k}") for k in range(200)]
+    total = leaves[0]
+    for leaf in leaves[1:]:  # a sum over 200 inputs: 3 levels at most per input
+        total = total + leaf.tanh()
+    drawing = draw_graph(total)
+    assert "nodes farther from the output" in drawing.source
+    assert len(drawing.node_ids) <= 150 and "nearest the output" in drawing.note
+
+
+def test_module_graph_is_drawn_collapsed_by_module():
     import random
 
     from nn import MLP
 
     random.seed(0)
     y = MLP(2, [16, 16, 1])([0.5, -1.0])
+    drawing = draw_graph(y)
+    assert "one box per module call (depth=1)" in drawing.note
+    assert len(drawing.body) < 40
     with pytest.raises(GraphTooLargeError, match="collapse='module'"):
-        draw_graph(y)
+        draw_graph(y, max_nodes=400)
 
 
 def node_boxes(svg: bytes) -> dict[str, str]:
@@ -237,3 +264,13 @@ def test_bad_grads_and_grad_scale_are_named(neuron):
         draw_graph(o, grads=[1.0])
     with pytest.raises(ValueError, match="grad_scale must be a number > 0.*got 'big'"):
         draw_graph(o, color_by="grad", grad_scale="big")
+
+
+def test_edge_labels_that_would_take_minutes_to_lay_out_are_left_out_with_a_note():
+    x = Value(1.01, label="x")
+    y = x
+    for _ in range(59):  # x feeds 60 operations far apart: 3,400 edge-rank crossings
+        y = y * x
+    drawing = draw_graph(y, show_edge_grads=True)  # with the labels: 70 s to lay out
+    assert "edge labels left out" in drawing.note and "local" not in drawing.source
+    assert "local" in draw_graph(x * x, show_edge_grads=True).source

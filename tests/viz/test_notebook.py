@@ -14,15 +14,25 @@ def svg_display():
     viz.set_format("svg")
 
 
-def test_drawing_is_a_digraph_that_displays_as_svg(neuron):
+def test_drawing_displays_as_fitted_html_with_svg_and_text_fallbacks(neuron):
+    # Changed on purpose (issue 12): the bundle was SVG alone, which notebooks show at
+    # natural size, cut off on the right. Now HTML fits the picture to the cell; SVG
+    # and text stay for viewers that do not show HTML.
     import graphviz
 
     o, _ = neuron
     drawing = viz.draw_graph(o)
     assert isinstance(drawing, graphviz.Digraph)
     bundle = drawing._repr_mimebundle_()
-    assert list(bundle) == ["image/svg+xml"]
+    assert sorted(bundle) == ["image/svg+xml", "text/html", "text/plain"]
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+    page = bundle["text/html"]
+    assert "<?xml" not in page and page.count("<svg") == 1
+    # fitted by an attribute on the SVG itself: survives sanitizers that drop <style>
+    assert 'style="max-width:100%;height:auto;display:block"' in page
+    assert "natural size" in page
+    assert bundle["text/plain"] == repr(drawing)
+    assert sorted(drawing._repr_mimebundle_(include=["image/svg+xml"])) == ["image/svg+xml"]
 
 
 def test_set_format_png(neuron):
@@ -30,6 +40,7 @@ def test_set_format_png(neuron):
     viz.set_format("png")
     bundle = viz.draw_graph(o)._repr_mimebundle_()
     assert bundle["image/png"][:4] == b"\x89PNG"
+    assert 'src="data:image/png;base64,' in bundle["text/html"]
     with pytest.raises(ValueError, match="'jpeg'"):
         viz.set_format("jpeg")
 
@@ -73,7 +84,7 @@ def test_long_dot_source_is_shortened_in_text(monkeypatch):
         y = Value(1.0)
         for _ in range(length):
             y = y * 2.0
-        return viz.draw_graph(y)._repr_mimebundle_()["text/plain"]
+        return viz.draw_graph(y, max_nodes=None)._repr_mimebundle_()["text/plain"]
 
     text = text_of_chain(100)
     assert "more characters in .source" in text and len(text) < 13_000

@@ -249,19 +249,56 @@ def test_notebook_widget_steps_with_the_buttons(neuron):
     assert play.max == slider.max == len(player)
 
 
-def test_without_ipywidgets_the_notebook_shows_the_html_player(neuron, monkeypatch):
-    import sys
+def test_the_notebook_shows_the_html_player_with_frame_0_for_viewers_without_scripts(
+        neuron):
+    # Changed on purpose (issue 12): with ipywidgets installed the notebook showed a
+    # widget, which a saved notebook shows as "VBox(...)". Now always the HTML player.
+    from IPython.core.formatters import DisplayFormatter
 
-    import IPython.display
-
-    shown = []
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    monkeypatch.setattr(IPython.display, "display", shown.append)
     o, _ = neuron
-    step_through(o)._ipython_display_()
-    assert len(shown) == 1
-    html = shown[0].data
+    player = step_through(o)
+    data, _ = DisplayFormatter().format(player)
+    assert sorted(data) == ["image/svg+xml", "text/html", "text/plain"]
+    html = data["text/html"]
     assert 'class="cr-player"' in html and "<svg" in html and "step 0 / 9" in html
+    assert "VBox" not in str(data)
+    # without scripts: frame 0 is in the HTML, fitted by an attribute on the SVG
+    assert 'style="max-width:100%;height:auto;display:block"' in html
+    assert html.count(">" + _html_escape(player.caption(0)[0]) + "<") == 1
+    assert player.caption(0)[0] in data["image/svg+xml"]
+    assert data["text/plain"].startswith("step 0 / 9:  before backward")
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def test_skip_constants_leaves_out_the_steps_into_constants():
+    k = Value(0.5, label="k", role="constant")
+    x = Value(3.0, label="x")
+    y = k * x * x
+    y.label = "y"
+    every, shown = step_through(y), step_through(y, skip_constants=True)
+    assert len(every) == 4 and len(shown) == 3
+    assert all(step.parent is not k for step in shown.steps)
+    assert shown.caption(len(shown))[0] == every.caption(len(every))[0]
+    assert shown.grads_at(len(shown))[x] == pytest.approx(2 * 0.5 * 3.0)
+    assert k not in shown.grads_at(len(shown))
+
+
+def test_player_data_grows_linearly_with_the_steps():
+    from viz.player_html import player_data
+
+    def size(length: int) -> int:
+        y = Value(0.5, label="x")
+        for _ in range(length):
+            y = y * 1.01
+        return len(str(player_data(step_through(y, rankdir="LR"), False)))
+
+    small, large = size(10), size(40)
+    assert large < 4.6 * small  # 4x the steps: about 4x the data, not 16x
 
 
 def test_draw_graph_shows_the_gradient_graph_of_create_graph():
@@ -334,3 +371,70 @@ def test_captions_name_unlabelled_nodes_as_the_steps_do():
     assert player.caption(1)[0].startswith("dv2/dv1 = [")
     assert player.caption(3)[0].startswith("dv2/dx += [")
     assert "(+= : x is reached by a second path" in player.caption(3)[1]
+
+
+@pytest.mark.parametrize("given, error, words", [
+    ([], TypeError, "got an empty list"),
+    (3, TypeError, "got 3 of type int"),
+    ("loss", TypeError, "of type str"),
+])
+def test_bad_input_gets_one_clear_error_naming_it(given, error, words):
+    with pytest.raises(error, match=words) as raised:
+        step_through(given)
+    assert "step_through needs one output" in str(raised.value)
+
+
+def test_a_list_of_outputs_and_a_vector_output_say_what_to_pass(neuron):
+    import numpy as np
+
+    from autograd import Tensor
+
+    o, _ = neuron
+    with pytest.raises(TypeError, match="a list of 2 items. Pass one node"):
+        step_through([o, o])
+    with pytest.raises(ValueError, match=r"shape \(3,\); reduce it first"):
+        step_through(Tensor(np.ones(3), requires_grad=True) * 2.0)
+
+
+def test_a_cycle_is_named():
+    a = Value(1.0, label="a")
+    b = a * 2.0
+    b.label = "b"
+    a.parents = (b,)
+    with pytest.raises(ValueError, match="cannot step through .*cycle"):
+        step_through(b)
+
+
+def test_big_or_costly_graphs_are_refused_at_once_before_stepping(monkeypatch):
+    import viz.player
+
+    def never(*args, **kwargs):
+        raise AssertionError("refused only after stepping or laying out")
+
+    monkeypatch.setattr(viz.player, "backward_steps", never)
+    monkeypatch.setattr(viz.player, "draw_graph", never)
+    y = Value(0.5, label="x")
+    for _ in range(200_000):
+        y = y + 1.0
+    with pytest.raises(viz.GraphTooLargeError, match="400,001 nodes .* max_nodes=None"):
+        step_through(y)
+    x = Value(1.01, label="x")
+    product = x
+    for _ in range(59):  # 119 nodes, but x's 60 edges cross 3,400 ranks: minutes of layout
+        product = product * x
+    with pytest.raises(viz.GraphTooLargeError, match="would take minutes"):
+        step_through(product)
+
+
+def test_model_parameters_carry_their_dotted_names_in_pictures_and_captions():
+    from nn import MLP
+
+    random.seed(0)
+    model = MLP(2, [2, 1])
+    names = [name for name, _ in model.named_parameters()]
+    assert [p.label for p in model.parameters()] == names
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    player = step_through(loss)
+    captions = " ".join(player.caption(k)[0] for k in range(len(player) + 1))
+    assert "d(layers.0.neurons.1.w.0)" in captions
+    assert ">layers.0.neurons.1.w.0<" in player.drawing.source
