@@ -54,7 +54,7 @@ from .value import Value
 Number = numbers.Real
 _new = object.__new__
 # Rules whose gradient is computed on arrays only; create_graph=True stops there.
-FIRST_ORDER_ONLY = {"conv2d", "max_pool2d", "avg_pool2d"}
+FIRST_ORDER_ONLY: set[str] = set()
 _ELEMENTWISE_BINARY = {"+", "-", "*", "/", "pow", "maximum", "minimum", "where"}
 # Rules whose gradient may divide by zero or take a log of 0 (errstate costs 3 µs a call).
 _DIVIDES = {"/", "log", "sqrt", "**", "pow"}
