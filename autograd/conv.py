@@ -273,14 +273,14 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | 
     attrs["groups"] = _check_groups(groups, {"input channels": c, "filters": f}, "conv2d")
     if weight.shape[1] * attrs["groups"] != c:
         raise ValueError(f"conv2d: weight of shape {weight.shape} does not fit images of shape "
-                         f"{x.shape} with groups={groups}: its second axis must be "
-                         f"C/groups = {c // attrs['groups']}")
+                         f"{x.shape}: it must be (F, C/groups, KH, KW) with C = {c} and "
+                         f"groups = {groups}, so its second axis is {c // attrs['groups']}")
     for axis in (0, 1):
         reach = attrs["dilation"][axis] * (weight.shape[2 + axis] - 1) + 1
         room = x.shape[2 + axis] + 2 * attrs["padding"][axis]
         if reach > room:
             raise ValueError(f"conv2d: the kernel {weight.shape[2:]} (dilation "
-                             f"{attrs['dilation']}) spans {reach}, more than the padded "
+                             f"{attrs['dilation']}) spans {reach}, larger than the padded "
                              f"image's {room} along axis {2 + axis} of {x.shape}; increase "
                              f"padding or use a smaller kernel")
     parents = (x, weight)

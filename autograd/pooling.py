@@ -170,7 +170,7 @@ def _geometry(name: str, x: Tensor, kernel, stride, padding, dilation=1) -> dict
         room = x.shape[2 + axis] + 2 * geometry["padding"][axis]
         if reach > room:
             raise ValueError(f"{name}: the kernel {kernel} (dilation {geometry['dilation']}) "
-                             f"spans {reach}, more than the padded images' {room} along axis "
+                             f"spans {reach}, larger than the padded images' {room} along axis "
                              f"{2 + axis} of {x.shape}; use a smaller kernel or more padding")
     return geometry
 
