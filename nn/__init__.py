@@ -3,6 +3,8 @@
     models      Module; Value models Perceptron, Neuron, Layer, MLP; Tensor layers Linear,
                 Dense, Sequential, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout,
                 BatchNorm1d, Flatten, Conv2d, MaxPool2d, AvgPool2d; nn.init initialisers
+    CNN         ConvTranspose2d, SeparableConv2d, MaxUnpool2d, GlobalAvgPool2d,
+                BatchNorm2d, Residual, Concat, ChannelShuffle
     losses      mse, mae, binary_cross_entropy(_with_logits), cross_entropy, hinge
     optimizers  SGD, RMSprop, Adam, AdamW; l1_penalty, l2_penalty, clip_grad_norm
     schedules   StepDecay, ExponentialDecay, CosineDecay (with warm-up)
@@ -19,7 +21,16 @@
 """
 
 from . import init, losses
-from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .blocks import ChannelShuffle, Concat, Residual
+from .conv import (
+    AvgPool2d,
+    Conv2d,
+    ConvTranspose2d,
+    GlobalAvgPool2d,
+    MaxPool2d,
+    MaxUnpool2d,
+    SeparableConv2d,
+)
 from .data import (
     KFold,
     Normalizer,
@@ -55,6 +66,7 @@ from .losses import (
 )
 from .mnist import load_mnist
 from .module import Module
+from .normalization import BatchNorm2d
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, clip_grad_norm, l1_penalty, l2_penalty
 from .perceptron import Perceptron
 from .scalar_layers import MLP, Layer, Neuron
@@ -65,7 +77,9 @@ from .training import Callback, EarlyStopping, History, evaluate, fit, predict
 from .tuning import grid_search, log_uniform, random_search
 
 __all__ = [
-    "AvgPool2d", "BatchNorm1d", "Callback", "Conv2d", "Dense", "Dropout", "EarlyStopping",
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Callback", "ChannelShuffle", "Concat",
+    "Conv2d", "ConvTranspose2d", "GlobalAvgPool2d", "MaxUnpool2d", "Residual",
+    "SeparableConv2d", "Dense", "Dropout", "EarlyStopping",
     "Flatten", "History", "LeakyReLU", "Linear", "MaxPool2d", "ReLU", "Sequential", "Sigmoid",
     "Softmax", "Tanh", "evaluate", "fit", "grid_search", "log_uniform", "predict",
     "random_search",
