@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .rules import define
+from .state import STATE
 from .tensor import Tensor, _tensor
 
 Pair = tuple[int, int]
@@ -83,11 +84,13 @@ def _columns(x: np.ndarray, kernel: Pair, out: Pair, stride, padding, dilation, 
     return columns.reshape(n, groups, -1, out[0] * out[1])
 
 
-def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups):
+def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
     f, _, kh, kw = w.shape
     out = (out_size(x.shape[2], kh, stride[0], padding[0], dilation[0]),
            out_size(x.shape[3], kw, stride[1], padding[1], dilation[1]))
     columns = _columns(x, (kh, kw), out, stride, padding, dilation, groups)
+    if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
+        saved["columns"] = columns
     y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, OH·OW)
     y = y.reshape(x.shape[0], f, *out)
     if b is not None:
@@ -110,12 +113,17 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
     return np.ascontiguousarray(unpad(padded, padding)) if any(padding) else padded
 
 
-def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups):
+def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
+                       columns=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
-    columns = _columns(x, kernel, g.shape[2:], stride, padding, dilation, groups)
-    per_sample = np.matmul(g.reshape(n, groups, f // groups, -1), columns.swapaxes(2, 3))
-    return np.add.reduce(per_sample, 0).reshape(f, x.shape[1] // groups, *kernel)
+    if columns is None:
+        columns = _columns(x, kernel, g.shape[2:], stride, padding, dilation, groups)
+    # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
+    g_t = np.ascontiguousarray(g.reshape(n, groups, f // groups, -1).swapaxes(2, 3))
+    per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
+    return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
+                                                              *kernel)
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -126,16 +134,18 @@ def record(rule, parents: tuple, attrs: dict) -> Any:
     return rule.forward(None, *parents, **attrs)
 
 
-def _geometry(attrs: dict) -> dict:
-    return {k: attrs[k] for k in ("stride", "padding", "dilation", "groups")}
-
-
-def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), **attrs):
+def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), saved=None,
+              **attrs):
     grad_x = grad_w = grad_b = None
     if needs[0]:
         grad_x = record(CONV_TRANSPOSE2D, (upstream, w), {"size": x.shape[2:], **attrs})
     if needs[1]:
-        grad_w = record(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
+        columns = saved.pop("columns", None) if saved else None
+        if columns is not None and not isinstance(upstream, Tensor):
+            grad_w = conv2d_weight_grad(x, upstream, kernel=w.shape[2:], columns=columns,
+                                        **attrs)
+        else:
+            grad_w = record(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
     if b is None:
         return grad_x, grad_w
     if len(needs) > 2 and needs[2]:
@@ -286,6 +296,8 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | 
     parents = (x, weight)
     if bias is not None:
         parents += (_check_bias(bias, f, "conv2d"),)
+    if weight.requires_grad and STATE.grad_enabled:
+        attrs["saved"] = {}
     return Tensor._record(CONV2D, parents, attrs)
 
 

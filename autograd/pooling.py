@@ -77,11 +77,36 @@ def _global(indices: np.ndarray, plane: int) -> np.ndarray:
 
 
 def _max_vjp(ops, upstream, out, x, *, needs=(True,), **geometry):
-    where = max_indices(ops.constant(x), ops.constant(out), **geometry)
+    x, out = ops.constant(x), ops.constant(out)
     overlapping = any(s < d * (k - 1) + 1 for k, s, d in
                       zip(geometry["kernel"], geometry["stride"], geometry["dilation"]))
-    return (record(MAX_UNPOOL2D, (upstream,), {"indices": where, "size": x.shape[2:],
-                                                "overlapping": overlapping}),)
+    if isinstance(upstream, Tensor):  # as a graph: unpooling at the argmax, differentiable
+        return (record(MAX_UNPOOL2D, (upstream,), {
+            "indices": max_indices(x, out, **geometry), "size": x.shape[2:],
+            "overlapping": overlapping}),)
+    # The same on arrays without building indices: each offset claims the windows whose
+    # maximum it holds and that no earlier offset claimed (the first maximum wins a tie).
+    padding = geometry["padding"]
+    grad = np.zeros(x.shape[:2] + (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]),
+                    dtype=x.dtype)
+    nan = out.dtype.kind == "f" and np.isnan(out).any()
+    unclaimed = None
+    for _, _, where in windows(geometry["kernel"], out.shape[2:], geometry["stride"],
+                               geometry["dilation"]):
+        window = pad(x, padding, _lowest(x.dtype))[where] if any(padding) else x[where]
+        hit = window == out
+        if nan:
+            hit |= window != window
+        if unclaimed is None:
+            unclaimed = ~hit
+        else:
+            hit &= unclaimed
+            unclaimed &= ~hit
+        if overlapping:
+            grad[where] += upstream * hit
+        else:  # each entry is in one window at most: write in place, no temporary
+            np.multiply(upstream, hit, out=grad[where])
+    return (np.ascontiguousarray(unpad(grad, padding)) if any(padding) else grad,)
 
 
 def _unpool_forward(ops, x, *, indices, size, overlapping=True):
