@@ -72,27 +72,96 @@ def windows(kernel: Pair, out: Pair, stride: Pair, dilation: Pair):
 
 
 # --- the numpy maths ------------------------------------------------------------------------
-# Columns laid out (N, G, C/G·KH·KW, OH·OW): filters of shape (G, F/G, C/G·KH·KW) multiply
-# them as one batched matrix product whose result is already (N, F, OH, OW) in memory, so
-# neither the columns nor the output need a transposing copy.
-def _columns(x: np.ndarray, kernel: Pair, out: Pair, stride, padding, dilation, groups):
-    n, c = x.shape[:2]
-    padded = pad(x, padding)
-    columns = np.empty((n, c) + kernel + out, dtype=x.dtype)
-    for i, j, where in windows(kernel, out, stride, dilation):
-        columns[:, :, i, j] = padded[where]
-    return columns.reshape(n, groups, -1, out[0] * out[1])
+# Columns laid out (N, G, C/G·KH·KW, positions): filters of shape (G, F/G, C/G·KH·KW)
+# multiply them as one batched matrix product whose result is already (N, F, positions) in
+# memory, so neither the columns nor the output need a transposing copy.
+class _Grid:
+    """Where each kernel offset reads in the padded image, for every output position.
+
+    With stride 1 the padded image is kept flat, one row of ``width`` after the other, and
+    the outputs are computed on rows of the same padded width (the extra columns are cut
+    off afterwards): then each kernel offset reads one long contiguous slice per plane
+    instead of OH short rows, and numpy's per-row loop overhead (most of im2col and
+    col2im's time at 14x14) disappears for a few wasted columns.
+    """
+
+    def __init__(self, size: Pair, kernel: Pair, out: Pair, stride, padding, dilation):
+        self.size, self.kernel, self.out, self.padding = size, kernel, out, padding
+        self.stride, self.dilation = stride, dilation
+        self.height, self.width = size[0] + 2 * padding[0], size[1] + 2 * padding[1]
+        self.flat = stride == (1, 1)
+        self.positions = (out[0] * self.width,) if self.flat else out
+        slack = (kernel[1] - 1) * dilation[1]  # the last offset's slice runs this far over
+        self.buffer = ((self.height * self.width + slack,) if self.flat
+                       else (self.height, self.width))
+
+    def taps(self):
+        """(i, j, where): the entries offset (i, j) of every window sees in the buffer."""
+        if not self.flat:
+            yield from windows(self.kernel, self.out, self.stride, self.dilation)
+            return
+        (kh, kw), (dh, dw), span = self.kernel, self.dilation, self.positions[0]
+        for i in range(kh):
+            for j in range(kw):
+                start = i * dh * self.width + j * dw
+                yield i, j, (Ellipsis, slice(start, start + span))
+
+    def image(self, x: np.ndarray) -> np.ndarray:
+        """x placed in a zero buffer (padded, and flat with stride 1)."""
+        if self.buffer == (x.shape[2] * x.shape[3],):  # no padding, no slack: a view
+            return x.reshape(x.shape[:2] + self.buffer)
+        buffer = np.zeros(x.shape[:2] + self.buffer, dtype=x.dtype)
+        self.interior(buffer)[...] = x
+        return buffer
+
+    def interior(self, buffer: np.ndarray) -> np.ndarray:
+        """The (N, C, H, W) part of a buffer that is the image itself (a view)."""
+        (ph, pw), (h, w) = self.padding, self.size
+        if self.flat:
+            buffer = buffer[..., :self.height * self.width].reshape(
+                buffer.shape[:2] + (self.height, self.width))
+        return buffer[..., ph:ph + h, pw:pw + w]
+
+    def widen(self, g: np.ndarray) -> np.ndarray:
+        """An (N, F, OH, OW) gradient on the grid's positions (zeros in the extra columns)."""
+        if not self.flat or self.width == self.out[1]:
+            return g.reshape(g.shape[:2] + (-1,))
+        wide = np.zeros(g.shape[:2] + (self.out[0], self.width), dtype=g.dtype)
+        wide[..., :self.out[1]] = g
+        return wide.reshape(g.shape[:2] + (-1,))
+
+    def crop(self, y: np.ndarray) -> np.ndarray:
+        """(N, F, positions) -> (N, F, OH, OW)."""
+        y = y.reshape(y.shape[:2] + (self.out[0], -1))
+        return y if y.shape[3] == self.out[1] else np.ascontiguousarray(y[..., :self.out[1]])
+
+
+def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
+    if out is None:
+        out = tuple(out_size(x_size[a], kernel[a], stride[a], padding[a], dilation[a])
+                    for a in (0, 1))
+    return _Grid(tuple(x_size), kernel, tuple(out), stride, padding, dilation)
+
+
+def _columns(x: np.ndarray, grid: _Grid, groups: int) -> np.ndarray:
+    image = grid.image(x)
+    if grid.kernel == (1, 1) and grid.buffer == grid.positions == (x.shape[2] * x.shape[3],):
+        # a 1x1 kernel over the whole unpadded image: x is its own columns
+        return image.reshape(x.shape[0], groups, -1, image.shape[2])
+    columns = np.empty(x.shape[:2] + grid.kernel + grid.positions, dtype=x.dtype)
+    for i, j, where in grid.taps():
+        columns[:, :, i, j] = image[where]
+    return columns.reshape(x.shape[0], groups, -1, int(np.prod(grid.positions)))
 
 
 def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
-    f, _, kh, kw = w.shape
-    out = (out_size(x.shape[2], kh, stride[0], padding[0], dilation[0]),
-           out_size(x.shape[3], kw, stride[1], padding[1], dilation[1]))
-    columns = _columns(x, (kh, kw), out, stride, padding, dilation, groups)
+    f = w.shape[0]
+    grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    columns = _columns(x, grid, groups)
     if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
         saved["columns"] = columns
-    y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, OH·OW)
-    y = y.reshape(x.shape[0], f, *out)
+    y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
+    y = grid.crop(y.reshape(x.shape[0], f, -1))
     if b is not None:
         y += b[:, None, None]
     return y
@@ -102,25 +171,26 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
     """col2im: each column's gradient wᵀ·g added back where its entries came from."""
     f, cg, kh, kw = w.shape
     n = g.shape[0]
-    w_t = w.reshape(groups, f // groups, -1).swapaxes(1, 2)        # (G, C/G·KH·KW, F/G)
-    per_column = np.matmul(w_t, g.reshape(n, groups, f // groups, -1))
-    per_column = per_column.reshape(n, groups * cg, kh, kw, *g.shape[2:])
-    dtype = np.result_type(g, w)
-    padded = np.zeros((n, groups * cg, size[0] + 2 * padding[0], size[1] + 2 * padding[1]),
-                      dtype=dtype)
-    for i, j, where in windows((kh, kw), g.shape[2:], stride, dilation):
-        padded[where] += per_column[:, :, i, j]
-    return np.ascontiguousarray(unpad(padded, padding)) if any(padding) else padded
+    grid = _grid(size, (kh, kw), stride, padding, dilation, out=g.shape[2:])
+    w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
+    per_column = np.matmul(w_t, grid.widen(g).reshape(n, groups, f // groups, -1))
+    per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
+    buffer = np.zeros((n, groups * cg) + grid.buffer, dtype=np.result_type(g, w))
+    for i, j, where in grid.taps():
+        buffer[where] += per_column[:, :, i, j]
+    return np.ascontiguousarray(grid.interior(buffer))
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
                        columns=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
+    grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
     if columns is None:
-        columns = _columns(x, kernel, g.shape[2:], stride, padding, dilation, groups)
+        columns = _columns(x, grid, groups)
     # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
-    g_t = np.ascontiguousarray(g.reshape(n, groups, f // groups, -1).swapaxes(2, 3))
+    g_t = np.ascontiguousarray(grid.widen(g).reshape(n, groups, f // groups, -1)
+                               .swapaxes(2, 3))
     per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
     return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
                                                               *kernel)

@@ -210,6 +210,18 @@ def test_max_pool_propagates_nan_and_points_at_it():
     assert np.isnan(values.data).all() and where.ravel().tolist() == [1]
 
 
+@pytest.mark.parametrize("kernel, stride, dilation, extra", [(1, 1, 2, 1), (2, 1, 3, 2),
+                                                            (3, 2, 1, 1)])
+def test_conv_transpose2d_output_padding_beyond_the_last_window(kernel, stride, dilation, extra):
+    # output_padding up to max(stride, dilation) - 1 adds rows no window of the conv reaches
+    rng = np.random.default_rng(kernel)
+    x, w = rng.standard_normal((2, 2, 4, 3)), rng.standard_normal((2, 3, kernel, kernel))
+    geometry = dict(stride=stride, dilation=dilation, output_padding=extra)
+    expected = transpose_by_loops(x, w, (stride,) * 2, (0, 0), (extra,) * 2, (dilation,) * 2, 1)
+    assert np.allclose(conv_transpose2d(Tensor(x), Tensor(w), **geometry).data, expected)
+    assert gradcheck(lambda x_, w_: conv_transpose2d(x_, w_, **geometry), [x, w])
+
+
 def test_conv_transpose2d_upsamples_float32():
     x = Tensor(np.ones((1, 2, 3, 3), np.float32), requires_grad=True)
     w = Tensor(np.ones((2, 4, 2, 2), np.float32), requires_grad=True)
