@@ -23,8 +23,8 @@ from .pooling import avg_pool2d, max_pool2d, max_unpool2d
 from .rules import RULES, Rule
 from .state import enable_grad, is_grad_enabled, no_grad, scope
 from .stepping import Step, backward_steps
-from .tensor import (
-    Tensor,
+from .tensor import Tensor
+from .tensor_functions import (
     concatenate,
     cross_entropy,
     log_softmax,

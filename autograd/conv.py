@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
+from .node import Attrs
 from .rules import define
 from .state import STATE
-from .tensor import Tensor, _tensor
+from .tensor import Tensor, record
+from .tensor_checks import require_tensor as _tensor
 
 Pair = tuple[int, int]
 
@@ -197,10 +199,11 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
 
 
 # --- the rules ------------------------------------------------------------------------------
-def record(rule, parents: tuple, attrs: dict) -> Any:
-    """Apply a rule to arrays (a plain result) or to Tensors (a node in the graph)."""
+def apply(rule, parents: tuple, attrs: dict) -> Any:
+    """Apply a rule to arrays (a plain result) or to Tensors (a node in the graph): a VJP
+    written with rules is then differentiable again when its upstream is a Tensor."""
     if any(isinstance(p, Tensor) for p in parents):
-        return Tensor._record(rule, parents, attrs)
+        return record(rule, parents, Attrs(attrs))
     return rule.forward(None, *parents, **attrs)
 
 
@@ -208,14 +211,14 @@ def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), sav
               **attrs):
     grad_x = grad_w = grad_b = None
     if needs[0]:
-        grad_x = record(CONV_TRANSPOSE2D, (upstream, w), {"size": x.shape[2:], **attrs})
+        grad_x = apply(CONV_TRANSPOSE2D, (upstream, w), {"size": x.shape[2:], **attrs})
     if needs[1]:
         columns = saved.pop("columns", None) if saved else None
         if columns is not None and not isinstance(upstream, Tensor):
             grad_w = conv2d_weight_grad(x, upstream, kernel=w.shape[2:], columns=columns,
                                         **attrs)
         else:
-            grad_w = record(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
+            grad_w = apply(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
     if b is None:
         return grad_x, grad_w
     if len(needs) > 2 and needs[2]:
@@ -227,11 +230,11 @@ def _conv_transpose_vjp(ops, upstream, out, g, w, b=None, *, needs=(True, True, 
                         size=(), **attrs):
     grad_g = grad_w = grad_b = None
     if needs[0]:  # the transpose of the transpose: conv2d itself, cut to g's size
-        grad_g = record(CONV2D, (upstream, w), attrs)
+        grad_g = apply(CONV2D, (upstream, w), attrs)
         if grad_g.shape[2:] != g.shape[2:]:  # output_padding rows no window reached
             grad_g = grad_g[:, :, :g.shape[2], :g.shape[3]]
     if needs[1]:
-        grad_w = record(CONV2D_WEIGHT, (upstream, g), {"kernel": w.shape[2:], **attrs})
+        grad_w = apply(CONV2D_WEIGHT, (upstream, g), {"kernel": w.shape[2:], **attrs})
     if b is None:
         return grad_g, grad_w
     if len(needs) > 2 and needs[2]:
@@ -243,9 +246,9 @@ def _weight_grad_vjp(ops, upstream, out, x, g, *, needs=(True, True), kernel=(),
     # conv2d_weight is linear in each input: its VJPs are the two other rules.
     grad_x = grad_g = None
     if needs[0]:
-        grad_x = record(CONV_TRANSPOSE2D, (g, upstream), {"size": x.shape[2:], **attrs})
+        grad_x = apply(CONV_TRANSPOSE2D, (g, upstream), {"size": x.shape[2:], **attrs})
     if needs[1]:
-        grad_g = record(CONV2D, (x, upstream), attrs)
+        grad_g = apply(CONV2D, (x, upstream), attrs)
         if grad_g.shape[2:] != g.shape[2:]:
             grad_g = grad_g[:, :, :g.shape[2], :g.shape[3]]
     return grad_x, grad_g
@@ -266,10 +269,11 @@ def _one(pair: Pair) -> Any:
 
 
 CONV2D = define(
-    "conv2d", lambda ops, x, w, b=None, **a: conv2d_forward(x, w, b, **a), None,
-    ("d conv/dx = conv_transpose2d(upstream, w): each window's upstream·w added back in place",
-     "d conv/dw[f,c,i,j] = Σ upstream[n,f,p,q]·x[n,c,p·s+i·d,q·s+j·d]",
-     "d conv/db[f] = Σ upstream[n,f,p,q]"),
+    op="conv2d", name="conv2d",
+    forward=lambda ops, x, w, b=None, **a: conv2d_forward(x, w, b, **a),
+    formulas=("d conv/dx = conv_transpose2d(upstream, w): each window's upstream·w added back",
+              "d conv/dw[f,c,i,j] = Σ upstream[n,f,p,q]·x[n,c,p·s+i·d,q·s+j·d]",
+              "d conv/db[f] = Σ upstream[n,f,p,q]"),
     describe=_text("conv2d"), vjp=_conv_vjp)
 
 
@@ -281,15 +285,16 @@ def _transpose_forward(ops, g, w, b=None, *, size, **attrs):
 
 
 CONV_TRANSPOSE2D = define(
-    "conv_transpose2d", _transpose_forward, None,
-    ("d conv_transpose/dx = conv2d(upstream, w)",
-     "d conv_transpose/dw[c,f,i,j] = Σ x[n,c,p,q]·upstream[n,f,p·s+i·d,q·s+j·d]",
-     "d conv_transpose/db[f] = Σ upstream[n,f,p,q]"),
+    op="conv_transpose2d", name="conv_transpose2d", forward=_transpose_forward,
+    formulas=("d conv_transpose/dx = conv2d(upstream, w)",
+              "d conv_transpose/dw[c,f,i,j] = Σ x[n,c,p,q]·upstream[n,f,p·s+i·d,q·s+j·d]",
+              "d conv_transpose/db[f] = Σ upstream[n,f,p,q]"),
     describe=_text("conv_transpose2d"), vjp=_conv_transpose_vjp)
 CONV2D_WEIGHT = define(
-    "conv2d_weight", lambda ops, x, g, **a: conv2d_weight_grad(x, g, **a), None,
-    ("d conv2d_weight/dx = conv_transpose2d(g, upstream)",
-     "d conv2d_weight/dg = conv2d(x, upstream)"),
+    op="conv2d_weight", name="conv2d_weight",
+    forward=lambda ops, x, g, **a: conv2d_weight_grad(x, g, **a),
+    formulas=("d conv2d_weight/dx = conv_transpose2d(g, upstream)",
+              "d conv2d_weight/dg = conv2d(x, upstream)"),
     describe=_text("conv2d_weight"), vjp=_weight_grad_vjp)
 
 
@@ -368,7 +373,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | 
         parents += (_check_bias(bias, f, "conv2d"),)
     if weight.requires_grad and STATE.grad_enabled:
         attrs["saved"] = {}
-    return Tensor._record(CONV2D, parents, attrs)
+    return record(CONV2D, parents, Attrs(attrs))
 
 
 def conv_transpose2d(x: Tensor, weight: Tensor, bias: Tensor | None = None,
@@ -418,4 +423,4 @@ def conv_transpose2d(x: Tensor, weight: Tensor, bias: Tensor | None = None,
     parents = (x, weight)
     if bias is not None:
         parents += (_check_bias(bias, weight.shape[1] * attrs["groups"], "conv_transpose2d"),)
-    return Tensor._record(CONV_TRANSPOSE2D, parents, attrs)
+    return record(CONV_TRANSPOSE2D, parents, Attrs(attrs))

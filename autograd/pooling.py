@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conv import Pair, check_image, out_size, pad, pair, record, unpad, windows
+from .conv import Pair, apply, check_image, out_size, pad, pair, unpad, windows
+from .node import Attrs
 from .rules import define
-from .tensor import Tensor, _tensor
+from .tensor import Tensor, record
+from .tensor_checks import require_tensor as _tensor
 
 
 def _lowest(dtype: np.dtype) -> float:
@@ -81,7 +83,7 @@ def _max_vjp(ops, upstream, out, x, *, needs=(True,), **geometry):
     overlapping = any(s < d * (k - 1) + 1 for k, s, d in
                       zip(geometry["kernel"], geometry["stride"], geometry["dilation"]))
     if isinstance(upstream, Tensor):  # as a graph: unpooling at the argmax, differentiable
-        return (record(MAX_UNPOOL2D, (upstream,), {
+        return (apply(MAX_UNPOOL2D, (upstream,), {
             "indices": max_indices(x, out, **geometry), "size": x.shape[2:],
             "overlapping": overlapping}),)
     # The same on arrays without building indices: each offset claims the windows whose
@@ -127,22 +129,22 @@ def _gather_forward(ops, x, *, indices, **_):
 
 
 MAX_POOL2D = define(
-    "max_pool2d", _max_forward, None,
-    ("d max_pool/dx = max_unpool2d(upstream, argmax): upstream at each window's maximum",),
+    op="max_pool2d", name="max_pool2d", forward=_max_forward,
+    formulas=("d max_pool/dx = max_unpool2d(upstream, argmax): upstream at each maximum",),
     describe=lambda kernel, stride, **_: f"max_pool2d({_one(kernel)}, stride={_one(stride)})",
     vjp=_max_vjp)
 MAX_UNPOOL2D = define(
-    "max_unpool2d", _unpool_forward, None,
-    ("d max_unpool/dx = upstream read back at the indices",),
+    op="max_unpool2d", name="max_unpool2d", forward=_unpool_forward,
+    formulas=("d max_unpool/dx = upstream read back at the indices",),
     describe=lambda size, **_: f"max_unpool2d(size={size})",
     vjp=lambda ops, g, out, x, needs=(True,), indices=None, **_: (
-        record(GATHER2D, (g,), {"indices": indices}),))
+        apply(GATHER2D, (g,), {"indices": indices}),))
 GATHER2D = define(
-    "gather2d", _gather_forward, None,
-    ("d gather/dx = max_unpool2d(upstream): the upstream put back at the indices",),
+    op="gather2d", name="gather2d", forward=_gather_forward,
+    formulas=("d gather/dx = max_unpool2d(upstream): the upstream put back at the indices",),
     describe=lambda **_: "gather at indices",
     vjp=lambda ops, g, out, x, needs=(True,), indices=None: (
-        record(MAX_UNPOOL2D, (g,), {"indices": indices, "size": x.shape[2:]}),))
+        apply(MAX_UNPOOL2D, (g,), {"indices": indices, "size": x.shape[2:]}),))
 
 
 # --- average pooling -----------------------------------------------------------------------
@@ -165,16 +167,16 @@ def _avg_spread(ops, g, *, size, kernel, stride, padding, dilation=(1, 1)):
 
 
 AVG_POOL2D = define(
-    "avg_pool2d", _avg_forward, None,
-    ("d avg_pool/dx = upstream / (KH·KW) for each window holding x",),
+    op="avg_pool2d", name="avg_pool2d", forward=_avg_forward,
+    formulas=("d avg_pool/dx = upstream / (KH·KW) for each window holding x",),
     describe=lambda kernel, stride, **_: f"avg_pool2d({_one(kernel)}, stride={_one(stride)})",
     vjp=lambda ops, g, out, x, needs=(True,), **a: (
-        record(AVG_SPREAD, (g,), {"size": x.shape[2:], **a}),))
+        apply(AVG_SPREAD, (g,), {"size": x.shape[2:], **a}),))
 AVG_SPREAD = define(
-    "avg_spread", _avg_spread, None,
-    ("d avg_spread/dx = avg_pool2d(upstream)",),
+    op="avg_spread", name="avg_spread", forward=_avg_spread,
+    formulas=("d avg_spread/dx = avg_pool2d(upstream)",),
     describe=lambda kernel, **_: f"avg_pool2d_grad({_one(kernel)})",
-    vjp=lambda ops, g, out, x, needs=(True,), size=(), **a: (record(AVG_POOL2D, (g,), a),))
+    vjp=lambda ops, g, out, x, needs=(True,), size=(), **a: (apply(AVG_POOL2D, (g,), a),))
 
 
 def _one(p: Pair):
@@ -214,7 +216,7 @@ def max_pool2d(x: Tensor, kernel: int | Pair, stride: int | Pair | None = None,
     """
     x = _tensor(x, "max_pool2d")
     geometry = _geometry("max_pool2d", x, kernel, stride, padding, dilation)
-    out = Tensor._record(MAX_POOL2D, (x,), geometry)
+    out = record(MAX_POOL2D, (x,), Attrs(geometry))
     if not return_indices:
         return out
     return out, max_indices(x.data, out.data, **geometry)
@@ -229,7 +231,7 @@ def avg_pool2d(x: Tensor, kernel: int | Pair, stride: int | Pair | None = None,
            [10.5, 12.5]])
     """
     x = _tensor(x, "avg_pool2d")
-    return Tensor._record(AVG_POOL2D, (x,), _geometry("avg_pool2d", x, kernel, stride, padding))
+    return record(AVG_POOL2D, (x,), Attrs(_geometry("avg_pool2d", x, kernel, stride, padding)))
 
 
 def max_unpool2d(x: Tensor, indices, kernel: int | Pair, stride: int | Pair | None = None,
@@ -261,5 +263,5 @@ def max_unpool2d(x: Tensor, indices, kernel: int | Pair, stride: int | Pair | No
         raise ValueError(f"max_unpool2d: indices range over {indices.min()}..{indices.max()}, "
                          f"outside an output plane of {size[0]}x{size[1]} = {plane} entries; "
                          f"pass output_size= the shape max_pool2d was given")
-    return Tensor._record(MAX_UNPOOL2D, (x,), {"indices": indices.astype(np.int64, copy=False),
-                                                "size": size, "overlapping": True})
+    return record(MAX_UNPOOL2D, (x,), Attrs(indices=indices.astype(np.int64, copy=False),
+                                            size=size, overlapping=True))
