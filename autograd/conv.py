@@ -156,9 +156,36 @@ def _columns(x: np.ndarray, grid: _Grid, groups: int) -> np.ndarray:
     return columns.reshape(x.shape[0], groups, -1, int(np.prod(grid.positions)))
 
 
+# Depthwise (one filter per channel: groups = C = F) needs no columns: each kernel offset
+# is one multiply-add over whole arrays, where the matrix products would be thousands of
+# 1 x KH·KW products.
+def _depthwise(w: np.ndarray, groups: int) -> bool:
+    return w.shape[1] == 1 and groups == w.shape[0]
+
+
+def _tap_weights(w: np.ndarray, grid: _Grid):
+    """(i, j, where, the weight of offset (i, j) for each channel, shaped to broadcast)."""
+    shape = (w.shape[0],) + (1,) * len(grid.positions)
+    for i, j, where in grid.taps():
+        yield i, j, where, w[:, 0, i, j].reshape(shape)
+
+
+def _depthwise_forward(x, w, grid):
+    image = grid.image(x)
+    y = np.zeros(x.shape[:2] + grid.positions, dtype=np.result_type(x, w))
+    for _, _, where, weight in _tap_weights(w, grid):
+        y += image[where] * weight
+    return grid.crop(y.reshape(y.shape[:2] + (-1,)))
+
+
 def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
     f = w.shape[0]
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    if _depthwise(w, groups):
+        y = _depthwise_forward(x, w, grid)
+        if b is not None:
+            y += b[:, None, None]
+        return y
     columns = _columns(x, grid, groups)
     if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
         saved["columns"] = columns
@@ -174,10 +201,15 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
     f, cg, kh, kw = w.shape
     n = g.shape[0]
     grid = _grid(size, (kh, kw), stride, padding, dilation, out=g.shape[2:])
+    buffer = np.zeros((n, groups * cg) + grid.buffer, dtype=np.result_type(g, w))
+    if _depthwise(w, groups):
+        wide = grid.widen(g).reshape(g.shape[:2] + grid.positions)
+        for _, _, where, weight in _tap_weights(w, grid):
+            buffer[where] += wide * weight
+        return np.ascontiguousarray(grid.interior(buffer))
     w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
     per_column = np.matmul(w_t, grid.widen(g).reshape(n, groups, f // groups, -1))
     per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
-    buffer = np.zeros((n, groups * cg) + grid.buffer, dtype=np.result_type(g, w))
     for i, j, where in grid.taps():
         buffer[where] += per_column[:, :, i, j]
     return np.ascontiguousarray(grid.interior(buffer))
@@ -188,6 +220,13 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
     grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
+    if groups == f == x.shape[1]:  # depthwise: Σ over samples and positions, per offset
+        image, wide = grid.image(x), grid.widen(g).reshape(g.shape[:2] + grid.positions)
+        axes = (0,) + tuple(range(2, wide.ndim))
+        grad = np.empty((f, 1) + tuple(kernel), dtype=np.result_type(x, g))
+        for i, j, where in grid.taps():
+            grad[:, 0, i, j] = np.add.reduce(wide * image[where], axes)
+        return grad
     if columns is None:
         columns = _columns(x, grid, groups)
     # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
