@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conv import Pair, apply, check_image, out_size, pad, pair, unpad, windows
+from .conv import apply, check_image, pair
+from .conv_math import Pair, out_size, pad, unpad, windows
 from .node import Attrs
 from .rules import define
 from .tensor import Tensor, record

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, avg_pool2d, conv2d, conv_transpose2d, max_pool2d, max_unpool2d
-from autograd.conv import out_size, pair
+from autograd.conv import pair
+from autograd.conv_math import out_size
 
 from . import init as initialisers
 from .layers import _whole, as_tensor, parameter
