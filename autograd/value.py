@@ -155,18 +155,6 @@ class Value(Node):
     def __float__(self) -> float:
         return self.data
 
-    def __lt__(self, other: Any) -> bool:
-        return self.data < _number(other)
-
-    def __le__(self, other: Any) -> bool:
-        return self.data <= _number(other)
-
-    def __gt__(self, other: Any) -> bool:
-        return self.data > _number(other)
-
-    def __ge__(self, other: Any) -> bool:
-        return self.data >= _number(other)
-
     def __repr__(self) -> str:
         text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
         if self.label:
@@ -179,10 +167,6 @@ class Value(Node):
 def _short(number: float) -> str:
     rounded = round(number, 4)
     return repr(rounded if rounded != 0 or number == 0 else number)
-
-
-def _number(other: Any) -> float:
-    return other.data if isinstance(other, Value) else other
 
 
 # --- recording an operation --------------------------------------------------------------
@@ -208,8 +192,8 @@ def record(rule: rules.Rule, parents: tuple[Value, ...], attrs: Attrs = NO_ATTRS
 def record_with_constant(rule: rules.Rule, x: Value, attrs: Attrs) -> Value:
     """``record(rule, (x,), attrs)`` for ``x + 1`` and its kind, ``attrs["constant"]`` the 1.
 
-    The same node, the rule called without star-arguments, which cost more than the
-    arithmetic: on a long chain of ``x + 1`` a fifth of the time (benchmarks/NOTES.md).
+    The same node, the rule called without star-arguments: they cost more than the
+    arithmetic, a quarter more per ``x + 1`` (benchmarks/NOTES.md).
     """
     data, constant = x.data, attrs["constant"]
     try:
@@ -224,7 +208,7 @@ def record_with_constant(rule: rules.Rule, x: Value, attrs: Attrs) -> Value:
 def _node(rule: rules.Rule, out: float, parents: tuple | Value, local_grads: tuple,
           attrs: Attrs) -> Value:
     # Not Value(out): __init__ checks a label and a role this node does not have, and
-    # that was a fifth of building a long chain. test_node.py pins every field set here.
+    # that would add 28% to x + 1 (benchmarks/NOTES.md). test_node.py pins these fields.
     node = _new(Value)
     node.data = out
     node.grad = 0.0
