@@ -31,6 +31,7 @@ from .conv_math import (
     conv2d_forward,
     conv2d_input_grad,
     conv2d_weight_grad,
+    one_or_pair,
 )
 from .node import Attrs
 from .rules import define
@@ -98,16 +99,12 @@ def _weight_grad_vjp(ops, upstream, out, x, g, *, needs=(True, True), kernel=(),
 
 def _text(name: str):
     def describe(stride, padding, dilation, groups, **_) -> str:
-        parts = [f"stride={_one(stride)}"] if stride != (1, 1) else []
-        parts += [f"padding={_one(padding)}"] if padding != (0, 0) else []
-        parts += [f"dilation={_one(dilation)}"] if dilation != (1, 1) else []
+        parts = [f"stride={one_or_pair(stride)}"] if stride != (1, 1) else []
+        parts += [f"padding={one_or_pair(padding)}"] if padding != (0, 0) else []
+        parts += [f"dilation={one_or_pair(dilation)}"] if dilation != (1, 1) else []
         parts += [f"groups={groups}"] if groups != 1 else []
         return f"{name}({', '.join(parts)})"
     return describe
-
-
-def _one(pair: Pair) -> Any:
-    return pair[0] if pair[0] == pair[1] else pair
 
 
 CONV2D = define(

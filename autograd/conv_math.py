@@ -28,6 +28,11 @@ def out_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
+def one_or_pair(value: Pair) -> int | Pair:
+    """(3, 3) -> 3 and (3, 1) -> (3, 1): how a size is printed."""
+    return value[0] if value[0] == value[1] else value
+
+
 def pad(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
     """x with ``padding`` rows and columns of ``value`` on each side of the last two axes."""
     ph, pw = padding

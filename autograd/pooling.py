@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import apply, check_image, pair
-from .conv_math import Pair, out_size, pad, unpad, windows
+from .conv_math import Pair, one_or_pair, out_size, pad, unpad, windows
 from .node import Attrs
 from .rules import define
 from .tensor import Tensor, record
@@ -39,6 +39,10 @@ def _lowest(dtype: np.dtype) -> float:
 def _out(x_shape: tuple, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Pair:
     return (out_size(x_shape[-2], kernel[0], stride[0], padding[0], dilation[0]),
             out_size(x_shape[-1], kernel[1], stride[1], padding[1], dilation[1]))
+
+
+def _pool_text(name: str, kernel: Pair, stride: Pair) -> str:
+    return f"{name}({one_or_pair(kernel)}, stride={one_or_pair(stride)})"
 
 
 # --- max-pooling ----------------------------------------------------------------------------
@@ -93,10 +97,10 @@ def _max_vjp(ops, upstream, out, x, *, needs=(True,), **geometry):
     grad = np.zeros(x.shape[:2] + (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]),
                     dtype=x.dtype)
     nan = out.dtype.kind == "f" and np.isnan(out).any()
-    unclaimed = None
+    padded, unclaimed = pad(x, padding, _lowest(x.dtype)), None
     for _, _, where in windows(geometry["kernel"], out.shape[2:], geometry["stride"],
                                geometry["dilation"]):
-        window = pad(x, padding, _lowest(x.dtype))[where] if any(padding) else x[where]
+        window = padded[where]
         hit = window == out
         if nan:
             hit |= window != window
@@ -132,7 +136,7 @@ def _gather_forward(ops, x, *, indices, **_):
 MAX_POOL2D = define(
     op="max_pool2d", name="max_pool2d", forward=_max_forward,
     formulas=("d max_pool/dx = max_unpool2d(upstream, argmax): upstream at each maximum",),
-    describe=lambda kernel, stride, **_: f"max_pool2d({_one(kernel)}, stride={_one(stride)})",
+    describe=lambda kernel, stride, **_: _pool_text("max_pool2d", kernel, stride),
     vjp=_max_vjp)
 MAX_UNPOOL2D = define(
     op="max_unpool2d", name="max_unpool2d", forward=_unpool_forward,
@@ -170,18 +174,14 @@ def _avg_spread(ops, g, *, size, kernel, stride, padding, dilation=(1, 1)):
 AVG_POOL2D = define(
     op="avg_pool2d", name="avg_pool2d", forward=_avg_forward,
     formulas=("d avg_pool/dx = upstream / (KH·KW) for each window holding x",),
-    describe=lambda kernel, stride, **_: f"avg_pool2d({_one(kernel)}, stride={_one(stride)})",
+    describe=lambda kernel, stride, **_: _pool_text("avg_pool2d", kernel, stride),
     vjp=lambda ops, g, out, x, needs=(True,), **a: (
         apply(AVG_SPREAD, (g,), {"size": x.shape[2:], **a}),))
 AVG_SPREAD = define(
     op="avg_spread", name="avg_spread", forward=_avg_spread,
     formulas=("d avg_spread/dx = avg_pool2d(upstream)",),
-    describe=lambda kernel, **_: f"avg_pool2d_grad({_one(kernel)})",
+    describe=lambda kernel, **_: f"avg_pool2d_grad({one_or_pair(kernel)})",
     vjp=lambda ops, g, out, x, needs=(True,), size=(), **a: (apply(AVG_POOL2D, (g,), a),))
-
-
-def _one(p: Pair):
-    return p[0] if p[0] == p[1] else p
 
 
 # --- public functions -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 
 from autograd import Tensor, avg_pool2d, conv2d, conv_transpose2d, max_pool2d, max_unpool2d
 from autograd.conv import pair
-from autograd.conv_math import out_size
+from autograd.conv_math import one_or_pair, out_size
 
 from . import init as initialisers
 from .layers import _whole, as_tensor, parameter
@@ -60,10 +60,6 @@ def _same_padding(kernel: tuple[int, int], dilation: tuple[int, int], stride) ->
         raise ValueError(f"padding='same' with kernel {kernel} and dilation {dilation} needs "
                          f"uneven padding; use an odd kernel_size")
     return reach[0] // 2, reach[1] // 2
-
-
-def _text(value: tuple[int, int]) -> Any:
-    return value[0] if value[0] == value[1] else value
 
 
 class Conv2d(Module):
@@ -106,10 +102,10 @@ class Conv2d(Module):
                       self.groups)
 
     def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={_text(self.kernel_size)}"
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={one_or_pair(self.kernel_size)}"
         for name, default in (("stride", (1, 1)), ("padding", (0, 0)), ("dilation", (1, 1))):
             if getattr(self, name) != default:
-                text += f", {name}={_text(getattr(self, name))}"
+                text += f", {name}={one_or_pair(getattr(self, name))}"
         text += f", groups={self.groups}" if self.groups != 1 else ""
         return text + (", bias=False" if self.bias is None else "")
 
@@ -146,9 +142,9 @@ class ConvTranspose2d(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.in_channels}, {self.out_channels}, "
-                f"kernel_size={_text(self.kernel_size)}, stride={_text(self.stride)}"
-                + (f", padding={_text(self.padding)}" if any(self.padding) else "")
-                + (f", output_padding={_text(self.output_padding)}"
+                f"kernel_size={one_or_pair(self.kernel_size)}, stride={one_or_pair(self.stride)}"
+                + (f", padding={one_or_pair(self.padding)}" if any(self.padding) else "")
+                + (f", output_padding={one_or_pair(self.output_padding)}"
                    if any(self.output_padding) else ""))
 
 
@@ -182,8 +178,8 @@ class _Pool(Module):
         self.padding = pair("padding", padding, 0)
 
     def extra_repr(self) -> str:
-        return (f"kernel_size={_text(self.kernel_size)}, stride={_text(self.stride)}, "
-                f"padding={_text(self.padding)}")
+        return (f"kernel_size={one_or_pair(self.kernel_size)}, stride={one_or_pair(self.stride)}, "
+                f"padding={one_or_pair(self.padding)}")
 
 
 class MaxPool2d(_Pool):
