@@ -102,7 +102,8 @@ class Conv2d(Module):
                       self.groups)
 
     def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={one_or_pair(self.kernel_size)}"
+        kernel = one_or_pair(self.kernel_size)
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={kernel}"
         for name, default in (("stride", (1, 1)), ("padding", (0, 0)), ("dilation", (1, 1))):
             if getattr(self, name) != default:
                 text += f", {name}={one_or_pair(getattr(self, name))}"
