@@ -1,8 +1,8 @@
 """Batch normalisation of images: ``BatchNorm2d``.
 
 Each channel is one feature: its mean and variance are taken over the batch and every
-position (N·H·W numbers), exactly ``BatchNorm1d``'s maths on the channels, so this layer
-hands the work to it with the channels as the last axis.
+position (N·H·W numbers): ``BatchNorm1d``'s maths per channel, computed by the one
+``batch_norm`` rule of ``autograd`` (its gradient in closed form, one node per layer).
 
     >>> import numpy as np
     >>> from nn import BatchNorm2d
@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
+from autograd.batch_norm import batch_norm
 
 from .layers import BatchNorm1d, as_tensor
 
@@ -36,6 +39,18 @@ class BatchNorm2d(BatchNorm1d):
                     if x.ndim == 2 else "")
             raise ValueError(f"BatchNorm2d expects images of shape (N, {self.num_features}, "
                              f"H, W), got {x.shape}{hint}; change num_features or the input")
-        n, c, h, w = x.shape
-        rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # one row per position
-        return super().forward(rows).reshape(n, h, w, c).transpose(0, 3, 1, 2)
+        if not self.training:
+            scale = (1.0 / np.sqrt(self.running_var + self.eps)).reshape(-1, 1, 1)
+            shift = self.running_mean.reshape(-1, 1, 1)
+            weight, bias = self.weight.reshape(-1, 1, 1), self.bias.reshape(-1, 1, 1)
+            return (x - shift.astype(x.dtype)) * scale.astype(x.dtype) * weight + bias
+        count = x.size // self.num_features
+        if count < 2:
+            raise ValueError("BatchNorm2d in training mode needs 2 or more numbers per channel "
+                             f"(got input {x.shape}); use model.eval()")
+        stats: dict = {}
+        y = batch_norm(x, self.weight, self.bias, axes=(0, 2, 3), eps=self.eps, stats=stats)
+        m = self.momentum
+        self.running_mean = (1 - m) * self.running_mean + m * stats["mean"]
+        self.running_var = (1 - m) * self.running_var + m * stats["var"] * count / (count - 1)
+        return y
