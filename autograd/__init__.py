@@ -22,10 +22,11 @@ Public names: ``Value``, ``grad``, ``hessian``, ``gradcheck``, ``no_grad``,
 ``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``;
 for arrays ``Tensor`` with ``matmul``, ``concatenate``, ``stack``, ``where``, ``maximum``,
 ``minimum``, ``softmax``, ``log_softmax``, ``cross_entropy``, ``conv2d``, ``conv_transpose2d``,
-``max_pool2d``, ``max_unpool2d``, ``avg_pool2d``;
+``max_pool2d``, ``max_unpool2d``, ``avg_pool2d``, ``batch_norm``;
 watching backprop: ``backward_steps``, ``explain``, and forward mode's ``derivative``.
 """
 
+from .batch_norm import batch_norm
 from .conv import conv2d, conv_transpose2d
 from .derivatives import grad, hessian
 from .explain import Explanation, explain
@@ -57,6 +58,6 @@ __all__ = [
     "hessian", "is_grad_enabled", "no_grad", "scope", "sum_values", "topological_order",
     "Tensor", "avg_pool2d", "concatenate", "conv2d", "cross_entropy", "log_softmax", "matmul",
     "max_pool2d", "max_unpool2d", "conv_transpose2d", "maximum", "minimum", "softmax", "stack",
-    "where",
+    "where", "batch_norm",
     "Dual", "Explanation", "Step", "backward_steps", "derivative", "explain",
 ]
