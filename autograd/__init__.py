@@ -21,17 +21,19 @@ Then: ``node.py`` (what Value and Tensor share), ``tensor.py`` (arrays; VJPs in
 Public names: ``Value``, ``grad``, ``hessian``, ``gradcheck``, ``no_grad``,
 ``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``;
 for arrays ``Tensor`` with ``matmul``, ``concatenate``, ``stack``, ``where``, ``maximum``,
-``minimum``, ``softmax``, ``log_softmax``, ``cross_entropy``, ``conv2d``, ``max_pool2d``,
-``avg_pool2d``;
+``minimum``, ``softmax``, ``log_softmax``, ``cross_entropy``, ``conv2d``, ``conv_transpose2d``,
+``max_pool2d``, ``max_unpool2d``, ``avg_pool2d``, ``batch_norm``;
 watching backprop: ``backward_steps``, ``explain``, and forward mode's ``derivative``.
 """
 
-from .conv import avg_pool2d, conv2d, max_pool2d
+from .batch_norm import batch_norm
+from .conv import conv2d, conv_transpose2d
 from .derivatives import grad, hessian
 from .explain import Explanation, explain
 from .forward_mode import Dual, derivative
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
+from .pooling import avg_pool2d, max_pool2d, max_unpool2d
 from .rules import RULES, Rule
 from .state import enable_grad, is_grad_enabled, no_grad, scope
 from .stepping import Step, backward_steps
@@ -55,6 +57,7 @@ __all__ = [
     "RULES", "GradcheckError", "Rule", "Value", "dot", "enable_grad", "grad", "gradcheck",
     "hessian", "is_grad_enabled", "no_grad", "scope", "sum_values", "topological_order",
     "Tensor", "avg_pool2d", "concatenate", "conv2d", "cross_entropy", "log_softmax", "matmul",
-    "max_pool2d", "maximum", "minimum", "softmax", "stack", "where",
+    "max_pool2d", "max_unpool2d", "conv_transpose2d", "maximum", "minimum", "softmax", "stack",
+    "where", "batch_norm",
     "Dual", "Explanation", "Step", "backward_steps", "derivative", "explain",
 ]

@@ -1,10 +1,17 @@
-"""Convolution and pooling on Tensors: ``conv2d``, ``max_pool2d``, ``avg_pool2d``.
+"""Convolutions on Tensors: ``conv2d`` and ``conv_transpose2d`` (PyTorch's names and rules).
 
-Images are (N, C, H, W); filters (F, C, KH, KW). ``conv2d`` is one matrix product over
-image patches ("im2col"): the patches are copied into a (C·KH·KW, N·OH·OW) matrix, one
-strided slice per kernel offset, and multiplied by the filters. The gradient of the
-input adds each patch's gradient back where the patch came from ("col2im"): again one
-vectorised addition per kernel offset (KH·KW of them), never ``np.add.at``.
+Images are (N, C, H, W); filters (F, C/groups, KH, KW). ``conv2d`` is a matrix product
+over image patches ("im2col"): each patch is copied into a column, one strided slice per
+kernel offset, and the filters multiply the columns. ``groups`` splits the channels into
+independent convolutions (an extra batch axis of the product); ``groups = C`` is the
+depthwise convolution.
+
+Three rules close the system, so every derivative is again one of them and a gradient
+can be differentiated again (``create_graph=True``):
+
+    conv2d(x, w)            forward
+    conv_transpose2d(g, w)  d conv2d / dx : every window's upstream·w added back in place
+    conv2d_weight(x, g)     d conv2d / dw : each filter tap correlated with the upstream
 
     >>> import numpy as np
     >>> from autograd import Tensor, conv2d
@@ -12,194 +19,167 @@ vectorised addition per kernel offset (KH·KW of them), never ``np.add.at``.
     >>> w = Tensor(np.ones((2, 1, 3, 3)), requires_grad=True)
     >>> conv2d(x, w, padding=1).shape
     (1, 2, 4, 4)
-
-Only first derivatives are implemented here (``grad(..., create_graph=True)`` through
-these operations raises NotImplementedError).
 """
 
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
-import numpy as np
-
+from .conv_math import (
+    Pair,
+    conv2d_forward,
+    conv2d_input_grad,
+    conv2d_weight_grad,
+    one_or_pair,
+)
 from .node import Attrs
 from .rules import define
+from .state import STATE
 from .tensor import Tensor, record
 from .tensor_checks import require_tensor as _tensor
 
 
-def _pad(x: np.ndarray, padding: int, value: float = 0.0) -> np.ndarray:
-    if not padding:
-        return x
-    width = ((0, 0), (0, 0), (padding, padding), (padding, padding))
-    return np.pad(x, width, constant_values=value)
+# --- the rules ------------------------------------------------------------------------------
+def apply(rule, parents: tuple, attrs: dict) -> Any:
+    """Apply a rule to arrays (a plain result) or to Tensors (a node in the graph): a VJP
+    written with rules is then differentiable again when its upstream is a Tensor."""
+    if any(isinstance(p, Tensor) for p in parents):
+        return record(rule, parents, Attrs(attrs))
+    return rule.forward(None, *parents, **attrs)
 
 
-def _out_size(size: int, kernel: int, stride: int, padding: int) -> int:
-    return (size + 2 * padding - kernel) // stride + 1
-
-
-def _offsets(kh: int, kw: int, oh: int, ow: int, stride: int):
-    """(i, j, where) for each kernel offset: ``where`` picks, from the padded image, the
-    entry that offset (i, j) of every window sees — an (OH, OW) strided slice."""
-    for i in range(kh):
-        for j in range(kw):
-            yield i, j, (Ellipsis, slice(i, i + stride * (oh - 1) + 1, stride),
-                         slice(j, j + stride * (ow - 1) + 1, stride))
-
-
-def _unpad(padded: np.ndarray, padding: int) -> np.ndarray:
-    if not padding:
-        return padded
-    return padded[:, :, padding:-padding, padding:-padding]
-
-
-# --- conv2d -------------------------------------------------------------------------------
-# im2col with the columns laid out (C·KH·KW, N·OH·OW): each (c, i, j) row is one strided
-# slice of the image, copied by one numpy call per kernel offset. Measured 3x faster than
-# np.tensordot over a sliding_window_view, whose copy walks the 6-d view entry by entry.
-def _columns(x: np.ndarray, kh: int, kw: int, stride: int, padding: int) -> np.ndarray:
-    n, c = x.shape[:2]
-    oh, ow = (_out_size(x.shape[2], kh, stride, padding),
-              _out_size(x.shape[3], kw, stride, padding))
-    channels_first = _pad(x, padding).transpose(1, 0, 2, 3)  # (C, N, H, W) view
-    columns = np.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
-    for i, j, where in _offsets(kh, kw, oh, ow, stride):
-        columns[:, i, j] = channels_first[where]
-    return columns.reshape(c * kh * kw, n * oh * ow)
-
-
-def _conv_forward(ops, x, w, b=None, *, stride, padding):
-    f, _, kh, kw = w.shape
-    oh, ow = (_out_size(x.shape[2], kh, stride, padding),
-              _out_size(x.shape[3], kw, stride, padding))
-    out = w.reshape(f, -1) @ _columns(x, kh, kw, stride, padding)  # (F, N·OH·OW)
-    if b is not None:
-        out += b[:, None]
-    return np.ascontiguousarray(out.reshape(f, x.shape[0], oh, ow).transpose(1, 0, 2, 3))
-
-
-def _conv_vjp(ops, upstream, out, x, w, b=None, *, stride, padding, needs=(True, True, True)):
-    f, c, kh, kw = w.shape
-    n, _, oh, ow = upstream.shape
-    g = upstream.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
-    grad_x = grad_w = grad_b = None
-    if needs[0]:
-        # d out[n,f,p,q] / d x[n,c,p·s+i,q·s+j] = w[f,c,i,j]: each column's gradient is
-        # added back where its entries came from (col2im), one slice per kernel offset.
-        per_column = (w.reshape(f, -1).T @ g).reshape(c, kh, kw, n, oh, ow)
-        h, width = x.shape[2] + 2 * padding, x.shape[3] + 2 * padding
-        channels_first = np.zeros((c, n, h, width), dtype=x.dtype)
-        for i, j, where in _offsets(kh, kw, oh, ow, stride):
-            channels_first[where] += per_column[:, i, j]
-        grad_x = np.ascontiguousarray(_unpad(channels_first.transpose(1, 0, 2, 3), padding))
-    if needs[1]:  # recomputed rather than kept: a layer's columns can be many megabytes
-        grad_w = (g @ _columns(x, kh, kw, stride, padding).T).reshape(w.shape)
+def _with_bias(ops, grads: tuple, upstream, b, needs) -> tuple:
+    """The bias's gradient appended when there is a bias: d out/db[f] = Σ upstream[n,f,p,q]."""
     if b is None:
-        return grad_x, grad_w
-    if needs[2]:
-        grad_b = np.add.reduce(upstream, (0, 2, 3))
-    return grad_x, grad_w, grad_b
+        return grads
+    return grads + (ops.sum(upstream, axis=(0, 2, 3)) if len(needs) > 2 and needs[2] else None,)
 
 
-def _conv_formula(i: int, n: int) -> str:
-    return ("d conv/dx: each window's upstream·w added back where the window came from",
-            "d conv/dw[f,c,i,j] = Σ upstream[n,f,p,q]·x[n,c,p·s+i,q·s+j]",
-            "d conv/db[f] = Σ upstream[n,f,p,q]")[i]
+def _conv_cut(x, w, size: tuple, attrs: dict):
+    """conv2d, cut to ``size``: output_padding adds rows no window of the conv reaches."""
+    y = apply(CONV2D, (x, w), attrs)
+    return y if y.shape[2:] == tuple(size) else y[:, :, :size[0], :size[1]]
 
 
-CONV2D = define(op="conv2d", name="conv2d", forward=_conv_forward, vjp=_conv_vjp,
-                formulas=_conv_formula, first_order_only=True,
-                describe=lambda stride, padding: f"conv2d(stride={stride}, padding={padding})")
+def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), saved=None,
+              **attrs):
+    grad_x = grad_w = None
+    if needs[0]:
+        grad_x = apply(CONV_TRANSPOSE2D, (upstream, w), {"size": x.shape[2:], **attrs})
+    if needs[1]:
+        columns = saved.pop("columns", None) if saved else None
+        if columns is not None and not isinstance(upstream, Tensor):
+            grad_w = conv2d_weight_grad(x, upstream, kernel=w.shape[2:], columns=columns,
+                                        **attrs)
+        else:
+            grad_w = apply(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
+    return _with_bias(ops, (grad_x, grad_w), upstream, b, needs)
 
 
-# --- pooling --------------------------------------------------------------------------------
-# One vectorised operation per kernel offset (k² of them) on (N, C, OH, OW) slices: much
-# faster than reducing a 6-d sliding-window view.
-def _pool_sizes(x: np.ndarray, kernel: int, stride: int, padding: int) -> tuple[int, int]:
-    return (_out_size(x.shape[2], kernel, stride, padding),
-            _out_size(x.shape[3], kernel, stride, padding))
+def _conv_transpose_vjp(ops, upstream, out, g, w, b=None, *, needs=(True, True, True),
+                        size=(), **attrs):
+    grad_g = grad_w = None
+    if needs[0]:  # the transpose of the transpose: conv2d itself
+        grad_g = _conv_cut(upstream, w, g.shape[2:], attrs)
+    if needs[1]:
+        grad_w = apply(CONV2D_WEIGHT, (upstream, g), {"kernel": w.shape[2:], **attrs})
+    return _with_bias(ops, (grad_g, grad_w), upstream, b, needs)
 
 
-def _lowest(dtype: np.dtype) -> float:
-    """Padding that never wins a window: -inf, or the least value an integer type holds."""
-    if dtype.kind == "f":
-        return -np.inf
-    return False if dtype.kind == "b" else np.iinfo(dtype).min
+def _weight_grad_vjp(ops, upstream, out, x, g, *, needs=(True, True), kernel=(), **attrs):
+    # conv2d_weight is linear in each input: its VJPs are the two other rules.
+    grad_x = grad_g = None
+    if needs[0]:
+        grad_x = apply(CONV_TRANSPOSE2D, (g, upstream), {"size": x.shape[2:], **attrs})
+    if needs[1]:
+        grad_g = _conv_cut(x, upstream, g.shape[2:], attrs)
+    return grad_x, grad_g
 
 
-def _max_pool_forward(ops, x, *, kernel, stride, padding):
-    padded = _pad(x, padding, _lowest(x.dtype))
-    out = None
-    for _, _, where in _offsets(kernel, kernel, *_pool_sizes(x, kernel, stride, padding),
-                                stride):
-        out = padded[where].copy() if out is None else np.maximum(out, padded[where], out=out)
-    return out
+def _text(name: str):
+    def describe(stride, padding, dilation, groups, **_) -> str:
+        parts = [f"stride={one_or_pair(stride)}"] if stride != (1, 1) else []
+        parts += [f"padding={one_or_pair(padding)}"] if padding != (0, 0) else []
+        parts += [f"dilation={one_or_pair(dilation)}"] if dilation != (1, 1) else []
+        parts += [f"groups={groups}"] if groups != 1 else []
+        return f"{name}({', '.join(parts)})"
+    return describe
 
 
-def _max_pool_vjp(ops, upstream, out, x, *, kernel, stride, padding, needs=(True,)):
-    # Each window's gradient goes to its first maximum (PyTorch also picks one).
-    padded = _pad(x, padding, _lowest(x.dtype))
-    grad = np.zeros(padded.shape, dtype=x.dtype)
-    unclaimed = np.ones(out.shape, dtype=bool)
-    for _, _, where in _offsets(kernel, kernel, *out.shape[2:], stride):
-        winner = (padded[where] == out) & unclaimed
-        grad[where] += upstream * winner
-        unclaimed &= ~winner
-    return (_unpad(grad, padding),)
+CONV2D = define(
+    op="conv2d", name="conv2d",
+    forward=lambda ops, x, w, b=None, **a: conv2d_forward(x, w, b, **a),
+    formulas=("d conv/dx = conv_transpose2d(upstream, w): each window's upstream·w added back",
+              "d conv/dw[f,c,i,j] = Σ upstream[n,f,p,q]·x[n,c,p·s+i·d,q·s+j·d]",
+              "d conv/db[f] = Σ upstream[n,f,p,q]"),
+    describe=_text("conv2d"), vjp=_conv_vjp)
 
 
-def _avg_pool_forward(ops, x, *, kernel, stride, padding):
-    padded = _pad(x, padding)
-    total = np.zeros(x.shape[:2] + _pool_sizes(x, kernel, stride, padding), dtype=x.dtype)
-    for _, _, where in _offsets(kernel, kernel, *total.shape[2:], stride):
-        total += padded[where]
-    return total / (kernel * kernel)
+def _transpose_forward(ops, g, w, b=None, *, size, **attrs):
+    y = conv2d_input_grad(g, w, size=size, **attrs)
+    if b is not None:
+        y += b[:, None, None]
+    return y
 
 
-def _avg_pool_vjp(ops, upstream, out, x, *, kernel, stride, padding, needs=(True,)):
-    share = upstream / (kernel * kernel)
-    grad = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * padding,
-                     x.shape[3] + 2 * padding), dtype=x.dtype)
-    for _, _, where in _offsets(kernel, kernel, *upstream.shape[2:], stride):
-        grad[where] += share
-    return (_unpad(grad, padding),)
+CONV_TRANSPOSE2D = define(
+    op="conv_transpose2d", name="conv_transpose2d", forward=_transpose_forward,
+    formulas=("d conv_transpose/dx = conv2d(upstream, w)",
+              "d conv_transpose/dw[c,f,i,j] = Σ x[n,c,p,q]·upstream[n,f,p·s+i·d,q·s+j·d]",
+              "d conv_transpose/db[f] = Σ upstream[n,f,p,q]"),
+    describe=_text("conv_transpose2d"), vjp=_conv_transpose_vjp)
+CONV2D_WEIGHT = define(
+    op="conv2d_weight", name="conv2d_weight",
+    forward=lambda ops, x, g, **a: conv2d_weight_grad(x, g, **a),
+    formulas=("d conv2d_weight/dx = conv_transpose2d(g, upstream)",
+              "d conv2d_weight/dg = conv2d(x, upstream)"),
+    describe=_text("conv2d_weight"), vjp=_weight_grad_vjp)
 
 
-def _pool_text(name):
-    return lambda kernel, stride, padding: f"{name}({kernel}, stride={stride})"
+# --- checking the arguments -----------------------------------------------------------------
+def pair(name: str, value: object, least: int) -> Pair:
+    """An int or a pair of ints, each >= least, as a pair (PyTorch's int-or-tuple rule)."""
+    items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(items) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
+                              or v < least for v in items):
+        raise ValueError(f"{name} must be an int >= {least} or a pair of them, got {value!r}")
+    return int(items[0]), int(items[1])
 
 
-MAX_POOL2D = define(op="max_pool2d", name="max_pool2d", forward=_max_pool_forward,
-                    vjp=_max_pool_vjp, first_order_only=True,
-                    formulas=("d max_pool/dx = upstream at each window's maximum, 0 elsewhere",),
-                    describe=_pool_text("max_pool2d"))
-AVG_POOL2D = define(op="avg_pool2d", name="avg_pool2d", forward=_avg_pool_forward,
-                    vjp=_avg_pool_vjp, first_order_only=True,
-                    formulas=("d avg_pool/dx = upstream / (k·k) for each window holding x",),
-                    describe=_pool_text("avg_pool2d"))
-
-
-# --- public functions ---------------------------------------------------------------------
-def _size(name: str, value: object, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-        raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
-    return int(value)
-
-
-def _check_image(x: Tensor, name: str) -> None:
+def check_image(x: Tensor, name: str) -> None:
     if x.ndim != 4:
         raise ValueError(f"{name} needs images of shape (N, C, H, W), got shape {x.shape}; "
                          f"add the missing axes, e.g. x.reshape(1, 1, H, W)")
 
 
-def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1,
-           padding: int = 0) -> Tensor:
-    """2-D cross-correlation (as PyTorch's conv2d): (N, C, H, W) * (F, C, KH, KW) -> (N, F, OH, OW).
+def _check_bias(bias: Any, channels: int, name: str) -> Tensor | None:
+    if bias is None:
+        return None
+    bias = _tensor(bias, name)
+    if bias.shape != (channels,):
+        raise ValueError(f"{name}: bias must have shape ({channels},), one per output "
+                         f"channel, got {bias.shape}")
+    return bias
 
-    out[n, f, p, q] = b[f] + Σ_c,i,j w[f, c, i, j] · x[n, c, p·stride + i, q·stride + j]
-    with OH = (H + 2·padding - KH) // stride + 1 (zero padding).
+
+def _check_groups(groups: object, channels: dict[str, int], name: str) -> int:
+    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
+        raise ValueError(f"{name}: groups must be an int >= 1, got {groups!r}")
+    for what, count in channels.items():
+        if count % groups:
+            raise ValueError(f"{name}: {what} ({count}) is not divisible by groups={groups}; "
+                             f"change groups to a divisor of {count}")
+    return int(groups)
+
+
+def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int | Pair = 1,
+           padding: int | Pair = 0, dilation: int | Pair = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation (PyTorch's conv2d): (N, C, H, W) * (F, C/groups, KH, KW).
+
+    out[n, f, p, q] = b[f] + Σ_c,i,j w[f, c, i, j] · x[n, c, p·s + i·d, q·s + j·d]
+    (c running over the channels of f's group), OH = (H + 2p − d·(KH − 1) − 1) // s + 1,
+    zero padding. stride s, padding p, dilation d: an int or a (rows, columns) pair.
 
     >>> import numpy as np
     >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
@@ -208,56 +188,80 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 
            [42., 50.]])
     """
     x, weight = _tensor(x, "conv2d"), _tensor(weight, "conv2d")
-    _check_image(x, "conv2d")
-    stride, padding = _size("stride", stride, 1), _size("padding", padding, 0)
-    if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
+    check_image(x, "conv2d")
+    if weight.ndim != 4:
+        raise ValueError(f"conv2d: weight must be (F, C/groups, KH, KW), got shape "
+                         f"{weight.shape}")
+    attrs = {"stride": pair("stride", stride, 1), "padding": pair("padding", padding, 0),
+             "dilation": pair("dilation", dilation, 1)}
+    f, c = weight.shape[0], x.shape[1]
+    attrs["groups"] = _check_groups(groups, {"input channels": c, "filters": f}, "conv2d")
+    if weight.shape[1] * attrs["groups"] != c:
         raise ValueError(f"conv2d: weight of shape {weight.shape} does not fit images of shape "
-                         f"{x.shape}: it must be (F, C, KH, KW) with C = {x.shape[1]}")
-    if weight.shape[2] > x.shape[2] + 2 * padding or weight.shape[3] > x.shape[3] + 2 * padding:
-        raise ValueError(f"conv2d: kernel {weight.shape[2:]} is larger than the padded image "
-                         f"{(x.shape[2] + 2 * padding, x.shape[3] + 2 * padding)}")
+                         f"{x.shape}: it must be (F, C/groups, KH, KW) with C = {c} and "
+                         f"groups = {groups}, so its second axis is {c // attrs['groups']}")
+    for axis in (0, 1):
+        reach = attrs["dilation"][axis] * (weight.shape[2 + axis] - 1) + 1
+        room = x.shape[2 + axis] + 2 * attrs["padding"][axis]
+        if reach > room:
+            raise ValueError(f"conv2d: the kernel {weight.shape[2:]} (dilation "
+                             f"{attrs['dilation']}) spans {reach}, larger than the padded "
+                             f"image's {room} along axis {2 + axis} of {x.shape}; increase "
+                             f"padding or use a smaller kernel")
     parents = (x, weight)
     if bias is not None:
-        bias = _tensor(bias, "conv2d")
-        if bias.shape != (weight.shape[0],):
-            raise ValueError(f"conv2d: bias must have shape ({weight.shape[0]},), one per "
-                             f"filter, got {bias.shape}")
-        parents += (bias,)
-    return record(CONV2D, parents, Attrs(stride=stride, padding=padding))
+        parents += (_check_bias(bias, f, "conv2d"),)
+    if weight.requires_grad and STATE.grad_enabled:
+        attrs["saved"] = {}
+    return record(CONV2D, parents, Attrs(attrs))
 
 
-def _pool(rule, x: Tensor, kernel: int, stride: int | None, padding: int) -> Tensor:
-    x = _tensor(x, rule.op)
-    _check_image(x, rule.op)
-    kernel = _size("kernel", kernel, 1)
-    stride = kernel if stride is None else _size("stride", stride, 1)
-    padding = _size("padding", padding, 0)
-    if padding > kernel // 2:
-        raise ValueError(f"{rule.op}: padding {padding} must be at most half the kernel "
-                         f"({kernel})")
-    if kernel > min(x.shape[2], x.shape[3]) + 2 * padding:
-        raise ValueError(f"{rule.op}: kernel {kernel} is larger than the images "
-                         f"{x.shape[2:]} (padding {padding})")
-    return record(rule, (x,), Attrs(kernel=kernel, stride=stride, padding=padding))
+def conv_transpose2d(x: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | Pair = 1, padding: int | Pair = 0,
+                     output_padding: int | Pair = 0, groups: int = 1,
+                     dilation: int | Pair = 1) -> Tensor:
+    """The gradient of ``conv2d`` with respect to its input, used as a layer (upsampling).
 
-
-def max_pool2d(x: Tensor, kernel: int, stride: int | None = None, padding: int = 0) -> Tensor:
-    """Maximum of each kernel×kernel window (stride defaults to kernel); pads with -inf.
+    What a learner should see: ``conv2d`` maps (N, C, H, W) to a smaller (N, F, OH, OW);
+    its input gradient maps an (N, F, OH, OW) upstream back to (N, C, H, W) by adding each
+    output's weight-scaled filter into the window it came from. ``conv_transpose2d(y, w)``
+    is exactly that map, with weight (F, C/groups, KH, KW) as conv2d's — so the output
+    side is OH = (H − 1)·s − 2p + d·(KH − 1) + output_padding + 1.
 
     >>> import numpy as np
-    >>> max_pool2d(Tensor(np.arange(16.0).reshape(1, 1, 4, 4)), 2).data[0, 0]
-    array([[ 5.,  7.],
-           [13., 15.]])
+    >>> y = Tensor(np.ones((1, 1, 2, 2)))
+    >>> conv_transpose2d(y, Tensor(np.ones((1, 1, 2, 2))), stride=2).data[0, 0]
+    array([[1., 1., 1., 1.],
+           [1., 1., 1., 1.],
+           [1., 1., 1., 1.],
+           [1., 1., 1., 1.]])
     """
-    return _pool(MAX_POOL2D, x, kernel, stride, padding)
-
-
-def avg_pool2d(x: Tensor, kernel: int, stride: int | None = None, padding: int = 0) -> Tensor:
-    """Mean of each kernel×kernel window (zero padding counts, as PyTorch's default).
-
-    >>> import numpy as np
-    >>> avg_pool2d(Tensor(np.arange(16.0).reshape(1, 1, 4, 4)), 2).data[0, 0]
-    array([[ 2.5,  4.5],
-           [10.5, 12.5]])
-    """
-    return _pool(AVG_POOL2D, x, kernel, stride, padding)
+    x, weight = _tensor(x, "conv_transpose2d"), _tensor(weight, "conv_transpose2d")
+    check_image(x, "conv_transpose2d")
+    attrs = {"stride": pair("stride", stride, 1), "padding": pair("padding", padding, 0),
+             "dilation": pair("dilation", dilation, 1)}
+    extra = pair("output_padding", output_padding, 0)
+    if weight.ndim != 4 or weight.shape[0] != x.shape[1]:
+        raise ValueError(f"conv_transpose2d: weight of shape {weight.shape} does not fit "
+                         f"inputs of shape {x.shape}: it must be (C_in = {x.shape[1]}, "
+                         f"C_out/groups, KH, KW)")
+    attrs["groups"] = _check_groups(groups, {"input channels": x.shape[1]}, "conv_transpose2d")
+    size = []
+    for axis in (0, 1):
+        s, d = attrs["stride"][axis], attrs["dilation"][axis]
+        if extra[axis] >= max(s, d):
+            raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than "
+                             f"max(stride, dilation) = {max(s, d)} along each axis; lower "
+                             f"output_padding")
+        k = weight.shape[2 + axis]
+        size.append((x.shape[2 + axis] - 1) * s - 2 * attrs["padding"][axis]
+                    + d * (k - 1) + extra[axis] + 1)
+        if size[-1] < 1:
+            raise ValueError(f"conv_transpose2d: padding {attrs['padding']} leaves no output "
+                             f"for inputs of shape {x.shape} and kernel {weight.shape[2:]}; "
+                             f"lower padding")
+    attrs["size"] = tuple(size)
+    parents = (x, weight)
+    if bias is not None:
+        parents += (_check_bias(bias, weight.shape[1] * attrs["groups"], "conv_transpose2d"),)
+    return record(CONV_TRANSPOSE2D, parents, Attrs(attrs))

@@ -5,6 +5,8 @@
                 Tensor layers Linear, Dense (Keras's, lazy input size), Sequential,
                 ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, BatchNorm1d,
                 Flatten, Conv2d, MaxPool2d, AvgPool2d; nn.init initialisers
+    CNN         ConvTranspose2d, SeparableConv2d, MaxUnpool2d, GlobalAvgPool2d,
+                BatchNorm2d, Residual, Concat, ChannelShuffle
     losses      mse, mae, binary_cross_entropy(_with_logits), cross_entropy, hinge;
                 Keras's categorical_crossentropy & co. (probabilities; nn.keras_names)
     optimizers  SGD, RMSprop, Adam, AdamW; l1_penalty, l2_penalty, clip_grad_norm
@@ -23,6 +25,7 @@
 """
 
 from . import init, losses
+from .blocks import ChannelShuffle, Concat, Residual
 from .callbacks import (
     Callback,
     CSVLogger,
@@ -32,7 +35,15 @@ from .callbacks import (
     ModelCheckpoint,
     ReduceLROnPlateau,
 )
-from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .conv import (
+    AvgPool2d,
+    Conv2d,
+    ConvTranspose2d,
+    GlobalAvgPool2d,
+    MaxPool2d,
+    MaxUnpool2d,
+    SeparableConv2d,
+)
 from .data import (
     KFold,
     Normalizer,
@@ -78,6 +89,7 @@ from .losses import (
 from .metrics import roc_auc, roc_curve
 from .mnist import load_mnist
 from .module import Module
+from .normalization import BatchNorm2d
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, clip_grad_norm, l1_penalty, l2_penalty
 from .perceptron import Perceptron
 from .scalar_layers import MLP, Layer, Neuron
@@ -92,7 +104,9 @@ __all__ = [
     "LearningRateScheduler", "ModelCheckpoint", "ReduceLROnPlateau",
     "SparseCategoricalCrossentropy", "binary_crossentropy", "bootstrap",
     "categorical_crossentropy", "roc_auc", "roc_curve", "sparse_categorical_crossentropy",
-    "AvgPool2d", "BatchNorm1d", "Callback", "Conv2d", "Dense", "Dropout", "EarlyStopping",
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Callback", "ChannelShuffle", "Concat",
+    "Conv2d", "ConvTranspose2d", "GlobalAvgPool2d", "MaxUnpool2d", "Residual",
+    "SeparableConv2d", "Dense", "Dropout", "EarlyStopping",
     "Flatten", "History", "LeakyReLU", "Linear", "MaxPool2d", "ReLU", "Sequential", "Sigmoid",
     "Softmax", "Tanh", "evaluate", "fit", "grid_search", "log_uniform", "predict",
     "random_search",

@@ -190,14 +190,6 @@ def test_second_derivatives_through_matmul_and_broadcasting():
     assert gradcheck(gradient_wrt_w, [w0, x0, b0])
 
 
-def test_create_graph_through_conv_says_it_is_not_supported():
-    from autograd import conv2d
-    x = Tensor(np.ones((1, 1, 3, 3)), requires_grad=True)
-    w = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
-    with pytest.raises(NotImplementedError, match="conv2d"):
-        grad(conv2d(x, w).sum(), [x], create_graph=True)
-
-
 def test_grad_of_unused_input_is_zeros():
     x = Tensor([1.0, 2.0], requires_grad=True)
     unused = Tensor(np.ones((2, 2)), requires_grad=True)
