@@ -16,6 +16,7 @@ PNG), else notebooks show the graph as text.
 """
 
 from .draw import GraphTooLargeError, draw_graph
+from .explore import Explorer, explore
 from .network import draw_network
 from .notebook import GraphDrawing, get_format, set_format
 from .player import Player, step_through
@@ -25,4 +26,5 @@ __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",
     "draw_network", "find_renderer", "get_format", "render", "set_format",
     "Player", "step_through",
+    "Explorer", "explore",
 ]
