@@ -200,6 +200,8 @@ def _fold(items: list, parent: int, groups: list, parent_of: dict, prefix: str) 
                                 "fold", first, last))
             for item in chunk:
                 parent_of[item] = index
+                if item[0] == "g":
+                    groups[item[1]].parent = index
             folded.append(("g", index))
         items = folded
 
@@ -211,8 +213,11 @@ def _span(item: tuple, groups: list) -> tuple[int, int]:
     return groups[item[1]].first, groups[item[1]].last
 
 
-def build_groups(order: list, model: Any) -> tuple[list[Group], list[int]]:
-    """The boxes and each node's innermost box (-1: top level)."""
+def build_groups(order: list, model: Any, roots: list) -> tuple[list[Group], list[int]]:
+    """The boxes and each node's innermost box (-1: top level).
+
+    Outputs at the top level are never folded away: the view starts from them.
+    """
     placed = placed_scopes(order)
     dotted = module_paths(model)
     groups: list[Group] = []
@@ -233,8 +238,10 @@ def build_groups(order: list, model: Any) -> tuple[list[Group], list[int]]:
     children: dict = {}
     for item, parent in parent_of.items():
         children.setdefault(parent, []).append(item)
+    outputs = {("n", i) for i, node in enumerate(order) if any(node is r for r in roots)}
     for parent, items in list(children.items()):
-        items.sort(key=lambda item: _span(item, groups)[0])
+        items = sorted((item for item in items if item not in outputs),
+                       key=lambda item: _span(item, groups)[0])
         prefix = groups[parent].path if parent >= 0 else ""
         _fold(items, parent, groups, parent_of, prefix)
     return groups, [parent_of["n", i] for i in range(len(order))]
@@ -302,7 +309,7 @@ def gather(root: Any, *, model: Any = None, precision: int = 4,
     names = node_names(order)
     grad_of = gradient_reader(roots, None)
     index = {node: i for i, node in enumerate(order)}
-    groups, placed = build_groups(order, model)
+    groups, placed = build_groups(order, model, roots)
     sizes = [abs(s) for s in (signed_size(grad_of(n)) for n in order)
              if s is not None and math.isfinite(s)]
     scale = max(sizes, default=0.0) or 1.0
@@ -356,12 +363,16 @@ def _summarize_groups(data: ExploreData, order: list, grad_of: Any) -> None:
     for g, group in enumerate(data.groups):
         grads = [signed_size(grad_of(order[i])) for i in sorted(outputs[g])]
         known = [x for x in grads if x is not None and math.isfinite(x)]
-        text = f"{members[g]:,} nodes, {operations[g]:,} ops"
+        text = f"{_count(members[g], 'node')}, {_count(operations[g], 'op')}"
         if known:  # the size of the gradient through the box: what shrinks or explodes
             norm = float(np.sqrt(sum(x * x for x in known)))
             text += f"\n‖grad out‖ {style.format_number(norm, data.precision)}"
             group.grad_fill = style.grad_color(max(known, key=abs), data.scale)
         group.summary = text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def outline(data: ExploreData, depth: int = 2) -> str:
