@@ -97,7 +97,7 @@ def mnist_cnn(batch: int = 64) -> tuple[Tensor, Sequential]:
 
 def chain(length: int = 10_000) -> tuple[Value, None]:
     """y = x + 1 + 1 + ... (``length`` operations), after backward."""
-    y = x = Value(0.5, label="x")
+    y = Value(0.5, label="x")
     for _ in range(length):
         y = y + 1
     y.label = "y"

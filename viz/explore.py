@@ -15,7 +15,7 @@ boxes that are open, so a 10,000-node graph costs what its open levels cost.
     >>> model = MLP(2, [3, 1]); loss = (model([1.0, -2.0]) - 1) ** 2; loss.backward()
     >>> view = explore(loss, model=model)
     >>> 'data-cr-module' in view.html(), view.node_count
-    (True, 16)
+    (True, 24)
 """
 
 from __future__ import annotations

@@ -32,7 +32,11 @@ from autograd.node import Node
 from autograd.stepping import formula_with_number, node_names
 
 from . import labels, style
-from .draw import GraphTooLargeError, gradient_reader, node_kind, signed_size
+
+try:  # viz.painter holds what the drawings share once the viz rework lands; viz.draw before
+    from .painter import GraphTooLargeError, gradient_reader, node_kind, signed_size
+except ImportError:
+    from .draw import GraphTooLargeError, gradient_reader, node_kind, signed_size
 
 DEFAULT_MAX_NODES = 20_000
 FOLD = 40  # at most this many items side by side in one box (a screenful)
@@ -223,8 +227,11 @@ def build_groups(order: list, model: Any, roots: list) -> tuple[list[Group], lis
     groups: list[Group] = []
     by_scope: dict = {}
     parent_of: dict = {}  # ('n', i) or ('g', k) -> enclosing box
-    for position, node in enumerate(order):
-        scope = placed[node]
+    # Operations first: boxes are numbered, and sorted, in the order their first
+    # operation runs (the forward pass), not by their parameters, which come early.
+    positions = sorted(range(len(order)), key=lambda i: (not order[i].parents, i))
+    for position in positions:
+        scope = placed[order[position]]
         for depth in range(1, len(scope) + 1):
             key = scope[:depth]
             if key not in by_scope:
@@ -233,7 +240,8 @@ def build_groups(order: list, model: Any, roots: list) -> tuple[list[Group], lis
                 groups.append(Group(clean(key[-1], 80), clean(path, 200),
                                     by_scope.get(key[:-1], -1), "module", position, position))
                 parent_of["g", by_scope[key]] = by_scope.get(key[:-1], -1)
-            groups[by_scope[key]].last = position
+            group = groups[by_scope[key]]
+            group.last = max(group.last, position)
         parent_of["n", position] = by_scope[scope] if scope else -1
     children: dict = {}
     for item, parent in parent_of.items():
