@@ -40,7 +40,7 @@ except ImportError:
 
 DEFAULT_MAX_NODES = 20_000
 FOLD = 40  # at most this many items side by side in one box (a screenful)
-EXPLAIN_BUDGET = 400_000  # nodes walked by explain() calls in all (each walks the graph)
+EXPLAIN_BUDGET = 250_000  # nodes walked by explain() calls in all (each walks the graph)
 EXPLAIN_LINES = 12
 TEXT_CHARS = 2_000
 # Characters a page cannot hold (lone surrogates cannot even be written as UTF-8) or
@@ -276,6 +276,9 @@ def _explanations(order: list, roots: list, names: dict) -> list:
     wanted = sorted(order, key=lambda n: (bool(n.parents), -position[n] if n.parents else 0))
     calls = max(1, EXPLAIN_BUDGET // max(len(order), 1))
     for node in wanted[:calls]:
+        if node is roots[0]:  # no edge to write out: the walk starts here
+            result[position[node]] = f"d{names[node]}/d{names[node]} = 1: backward starts here"
+            continue
         lines = explain(roots[0], wrt=node).lines()
         if len(lines) > EXPLAIN_LINES:
             lines = (lines[:EXPLAIN_LINES - 2] + [f"  … {len(lines) - EXPLAIN_LINES + 1} more "

@@ -231,6 +231,9 @@ def test_pan_and_zoom_with_mouse_and_keys(browser, tmp_path):
     view = page.locator(".cr-view").bounding_box()
     corner = (view["x"] + 6, view["y"] + 6)  # empty background: a drag pans, opens nothing
     page.mouse.move(*corner)
+    page.mouse.wheel(0, -100)  # not clicked into yet: the wheel scrolls the notebook page
+    assert opened.scale() == fitted
+    page.mouse.move(*corner)
     page.mouse.down()
     page.mouse.move(corner[0] + 120, corner[1] + 50, steps=5)
     page.mouse.up()
