@@ -30,6 +30,7 @@ from autograd import RULES, Tensor, Value, explain
 from autograd.graph import topological_order
 from autograd.node import Node
 from autograd.stepping import formula_with_number, node_names
+from nn.module import Module, _named_items
 
 from . import labels, style
 
@@ -106,6 +107,10 @@ def check_roots(root: Any) -> list:
         raise ValueError("explore needs a Value or Tensor to show, got an empty "
                          f"{type(root).__name__}; pass the output, e.g. explore(loss)")
     for item in roots:
+        if isinstance(item, Module):
+            raise TypeError(f"explore shows the graph a model made, not the model itself "
+                            f"({type(item).__name__}); pass its output, e.g. "
+                            f"explore(loss, model=model)")
         if not isinstance(item, Node):
             raise TypeError(f"explore shows graphs of autograd Values and Tensors, got "
                             f"{item!r:.80} of type {type(item).__name__}; pass the output "
@@ -174,8 +179,6 @@ def module_paths(model: Any) -> dict:
     """scope path -> dotted module path (``named_parameters``' prefixes) of ``model``."""
     if model is None:
         return {}
-    from nn.module import Module, _named_items
-
     if not isinstance(model, Module):
         raise TypeError(f"model must be the nn.Module that made the graph, got "
                         f"{type(model).__name__}")

@@ -185,12 +185,13 @@ def test_notebook_display_has_html_and_a_text_fallback():
     (np.ones(3), TypeError, "of type ndarray"),
     ([Value(1.0), None], TypeError, "got None of type NoneType"),
     (Tensor(np.ones((3, 2))), ValueError, "Tensor of shape (3, 2)"),
+    (MLP(2, [1]), TypeError, "not the model itself (MLP)"),
 ])
 def test_bad_input_gets_one_clear_error(given, kind, words):
     with pytest.raises(kind) as error:
         explore(given)
     assert words in str(error.value)
-    assert "explore(loss)" in str(error.value) or "scalar" in str(error.value)
+    assert "explore(loss" in str(error.value) or "scalar" in str(error.value)  # what to pass
 
 
 def test_a_cycle_is_a_clear_error_not_a_hang():
@@ -211,3 +212,13 @@ def test_a_million_node_chain_is_refused_at_once():
     assert time.perf_counter() - start < 30  # a guard against a hang, not a benchmark
     with pytest.raises(ValueError, match="max_nodes must be"):
         explore(Value(1.0), max_nodes=0)
+
+
+def test_several_outputs_show_together():
+    x = Value(2.0, label="x")
+    first, second = x * 3, x.tanh()
+    first.label, second.label = "first", "second"
+    data = gather([first, second])
+    kinds = {row[0]: row[2] for row in data.nodes}
+    assert kinds == {"x": "input", "first": "output", "second": "output"}
+    assert "follows one output, and this view has 2" in data.explain_note
