@@ -14,7 +14,7 @@ operations opens as a handful of boxes.
     >>> for _ in range(100): y = y + 1
     >>> data = gather(y)
     >>> len(data.nodes), [g.title for g in data.groups][:2]
-    (101, ['nodes 1–40', 'nodes 41–80'])
+    (101, ['x … v39', 'v40 … v79'])
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class Group:
     kind: str
     first: int  # position in the order of its first member (boxes sort by it)
     last: int  # position of its last member
+    size: int = 0  # how many nodes it holds
     summary: str = ""
     grad_fill: str = style.UNKNOWN_GRAD_COLOR
 
@@ -194,17 +195,29 @@ def module_paths(model: Any) -> dict:
     return paths
 
 
-def _fold(items: list, parent: int, groups: list, parent_of: dict, prefix: str) -> None:
-    """Put ``items`` (('n', i) or ('g', k), in order) into boxes of at most FOLD, recursively."""
+def _fold(items: list, parent: int, groups: list, parent_of: dict, prefix: str,
+          names: list) -> None:
+    """Put ``items`` (('n', i) or ('g', k), in order) into boxes of at most FOLD, recursively.
+
+    A box is titled by its first and last item (``neuron 0 … neuron 39``, ``w0 … w39``),
+    a box of such boxes by the positions of the nodes it holds (``nodes 1–1,600``).
+    """
     while len(items) > FOLD:
         folded = []
         for start in range(0, len(items), FOLD):
             chunk = items[start:start + FOLD]
             first = _span(chunk[0], groups)[0]
             last = max(_span(item, groups)[1] for item in chunk)
+            size = sum(1 if kind == "n" else groups[k].size for kind, k in chunk)
+            if last - first + 1 == size and any(
+                    kind == "g" and groups[k].kind == "fold" for kind, k in chunk):
+                title = f"nodes {first + 1:,}–{last + 1:,}"
+            else:
+                ends = [names[k] if kind == "n" else groups[k].title
+                        for kind, k in (chunk[0], chunk[-1])]
+                title = f"{ends[0]} … {ends[1]}"
             index = len(groups)
-            groups.append(Group(f"nodes {first + 1:,}–{last + 1:,}", prefix, parent,
-                                "fold", first, last))
+            groups.append(Group(clean(title, 120), prefix, parent, "fold", first, last, size))
             for item in chunk:
                 parent_of[item] = index
                 if item[0] == "g":
@@ -220,7 +233,8 @@ def _span(item: tuple, groups: list) -> tuple[int, int]:
     return groups[item[1]].first, groups[item[1]].last
 
 
-def build_groups(order: list, model: Any, roots: list) -> tuple[list[Group], list[int]]:
+def build_groups(order: list, model: Any, roots: list,
+                 names: list) -> tuple[list[Group], list[int]]:
     """The boxes and each node's innermost box (-1: top level).
 
     Outputs at the top level are never folded away: the view starts from them.
@@ -245,6 +259,7 @@ def build_groups(order: list, model: Any, roots: list) -> tuple[list[Group], lis
                 parent_of["g", by_scope[key]] = by_scope.get(key[:-1], -1)
             group = groups[by_scope[key]]
             group.last = max(group.last, position)
+            group.size += 1
         parent_of["n", position] = by_scope[scope] if scope else -1
     children: dict = {}
     for item, parent in parent_of.items():
@@ -254,7 +269,7 @@ def build_groups(order: list, model: Any, roots: list) -> tuple[list[Group], lis
         items = sorted((item for item in items if item not in outputs),
                        key=lambda item: _span(item, groups)[0])
         prefix = groups[parent].path if parent >= 0 else ""
-        _fold(items, parent, groups, parent_of, prefix)
+        _fold(items, parent, groups, parent_of, prefix, names)
     return groups, [parent_of["n", i] for i in range(len(order))]
 
 
@@ -323,7 +338,7 @@ def gather(root: Any, *, model: Any = None, precision: int = 4,
     names = node_names(order)
     grad_of = gradient_reader(roots, None)
     index = {node: i for i, node in enumerate(order)}
-    groups, placed = build_groups(order, model, roots)
+    groups, placed = build_groups(order, model, roots, [names[n] for n in order])
     sizes = [abs(s) for s in (signed_size(grad_of(n)) for n in order)
              if s is not None and math.isfinite(s)]
     scale = max(sizes, default=0.0) or 1.0
