@@ -106,11 +106,14 @@ def test_open_a_module_click_a_value_and_read_its_details(browser, tmp_path):
     assert values[0] == op_text(dot)
     assert values[2] == format_number(dot.data, 4) and values[3] == format_number(dot.grad, 4)
     assert "layers.0.neurons.3" in values[4]
-    formulas = page.locator(f"{details} li").all_text_contents()
+    formulas = page.locator(f"{details} .cr-formulas li").all_text_contents()
     assert len(formulas) == len(dot.parents) == 5
     for k, line in enumerate(formulas):
         assert RULES["dot"].formula(k, 5) in line
     assert opened.text(f"{details} pre") == str(explain(loss, wrt=dot))
+    relu = next(n for n in order if dot in n.parents)
+    assert page.locator(f"{details} .cr-users li").all_text_contents() == [
+        f"{view.data.nodes[order.index(relu)][0]} = relu"]
 
     # closing the layer closes what is inside it too
     page.keyboard.press("Escape")
@@ -193,7 +196,7 @@ def test_a_cnn_opens_by_layer(browser, tmp_path):
         open_box(page, path)
     page.locator("[data-cr-node]", has_text="conv2d").first.click()
     assert opened.text(".cr-details h3").startswith("v")
-    formulas = page.locator(".cr-details li").all_text_contents()
+    formulas = page.locator(".cr-details .cr-formulas li").all_text_contents()
     assert len(formulas) == 3  # image, weight, bias
     assert all(RULES["conv2d"].formula(k, 3) in f for k, f in enumerate(formulas))
     assert "Tensor graph" in opened.text(".cr-details pre")
@@ -250,3 +253,16 @@ def test_pan_and_zoom_with_mouse_and_keys(browser, tmp_path):
     page.keyboard.press("0")
     assert opened.scale() == pytest.approx(fitted, rel=1e-3)
     assert opened.clean()
+
+
+def test_without_scripts_the_outline_shows(browser, tmp_path):
+    loss, model = mlp_loss((16, 16, 1), samples=1)
+    url = explore(loss, model=model).save_html(tmp_path / "static.html").resolve().as_uri()
+    page = browser.new_page(viewport={"width": 980, "height": 800}, java_script_enabled=False)
+    page.goto(url)
+    static = page.locator(".cr-static")
+    assert static.is_visible()
+    text = static.text_content()
+    assert text.startswith("loss = ") and "layer 0: 80 nodes, 32 ops" in text
+    assert static.bounding_box()["width"] <= 980
+    page.close()
