@@ -30,9 +30,10 @@ from autograd import RULES, Tensor, Value, explain
 from autograd.graph import topological_order
 from autograd.node import Node
 from autograd.stepping import formula_with_number, node_names
-from nn.module import Module, _named_items
+from nn.module import Module
 
 from . import labels, style
+from .explore_paths import model_paths, named_paths, placed_scopes
 
 try:  # viz.painter holds what the drawings share once the viz rework lands; viz.draw before
     from .painter import GraphTooLargeError, gradient_reader, node_kind, signed_size
@@ -151,50 +152,6 @@ def ordered_nodes(roots: list) -> list:
     return order
 
 
-def placed_scopes(order: list) -> dict:
-    """node -> the module-call path of the box it is shown in (module docstring)."""
-    consumers: dict = {}
-    for node in order:
-        for parent in node.parents:
-            consumers.setdefault(parent, []).append(node)
-    placed: dict = {}
-    for node in reversed(order):  # consumers first, so a leaf sees where they are placed
-        role = getattr(node, "role", "")
-        if node.parents:
-            placed[node] = tuple(node.scope)
-        elif role in ("parameter", "constant") and node in consumers:
-            paths = [placed[c] for c in consumers[node]]
-            common = paths[0]
-            for path in paths[1:]:
-                k = 0
-                while k < min(len(common), len(path)) and common[k] == path[k]:
-                    k += 1
-                common = common[:k]
-            placed[node] = common
-        else:
-            placed[node] = ()
-    return placed
-
-
-def module_paths(model: Any) -> dict:
-    """scope path -> dotted module path (``named_parameters``' prefixes) of ``model``."""
-    if model is None:
-        return {}
-    if not isinstance(model, Module):
-        raise TypeError(f"model must be the nn.Module that made the graph, got "
-                        f"{type(model).__name__}")
-    paths: dict = {}
-    stack = [(model, (model.name or type(model).__name__,), "")]
-    while stack:
-        module, scope, dotted = stack.pop()
-        paths.setdefault(scope, dotted)
-        for key, item in _named_items(module):
-            if isinstance(item, Module):
-                stack.append((item, scope + (item.name or type(item).__name__,),
-                               f"{dotted}.{key}" if dotted else key))
-    return paths
-
-
 def _fold(items: list, parent: int, groups: list, parent_of: dict, prefix: str,
           names: list) -> None:
     """Put ``items`` (('n', i) or ('g', k), in order) into boxes of at most FOLD, recursively.
@@ -240,7 +197,7 @@ def build_groups(order: list, model: Any, roots: list,
     Outputs at the top level are never folded away: the view starts from them.
     """
     placed = placed_scopes(order)
-    dotted = module_paths(model)
+    dotted = model_paths(model)
     groups: list[Group] = []
     by_scope: dict = {}
     parent_of: dict = {}  # ('n', i) or ('g', k) -> enclosing box
@@ -261,6 +218,14 @@ def build_groups(order: list, model: Any, roots: list,
             group.last = max(group.last, position)
             group.size += 1
         parent_of["n", position] = by_scope[scope] if scope else -1
+    if not dotted:  # no model: the parameters' stamped names tell the paths, if they can
+        direct: dict = {}
+        for i, node in enumerate(order):
+            if parent_of["n", i] >= 0 and getattr(node, "role", "") == "parameter":
+                direct.setdefault(parent_of["n", i], []).append(node.label)
+        found = named_paths([g.title for g in groups], [g.parent for g in groups], direct)
+        for k, path in found.items():
+            groups[k].path = clean(path, 200)
     children: dict = {}
     for item, parent in parent_of.items():
         children.setdefault(parent, []).append(item)

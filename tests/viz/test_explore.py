@@ -222,3 +222,20 @@ def test_several_outputs_show_together():
     kinds = {row[0]: row[2] for row in data.nodes}
     assert kinds == {"x": "input", "first": "output", "second": "output"}
     assert "follows one output, and this view has 2" in data.explain_note
+
+
+def test_without_the_model_paths_come_from_stamped_parameter_names():
+    # nn labels each parameter with its named_parameters() name; do that here by hand
+    manual_seed(0)
+    model = Sequential(Linear(4, 3), ReLU(), Linear(3, 2))
+    for name, p in model.named_parameters():
+        p.label = name
+    loss = cross_entropy(model(Tensor(np.ones((5, 4)))), np.array([0, 1, 0, 1, 1]))
+    with_model = sorted(g.path for g in gather(loss, model=model).groups)
+    assert sorted(g.path for g in gather(loss).groups) == with_model
+    assert with_model == ["", "layers.0", "layers.1", "layers.2"]
+    loss, model = mlp_loss()
+    for name, p in model.named_parameters():
+        p.label = name
+    assert sorted(g.path for g in gather(loss).groups) == sorted(
+        g.path for g in gather(loss, model=model).groups)
