@@ -135,10 +135,11 @@ def test_search_finds_a_node_by_label_and_shows_it(browser, tmp_path):
     # a parameter deep inside: every box around it opens
     weight = model.layers[1].neurons[7].w[2]
     index = topological_order(loss).index(weight)
-    page.fill(".cr-search", "w2")
+    page.fill(".cr-search", weight.label)  # w2, or layers.1.neurons.7.w.2 where nn stamps it
     matches = page.locator(".cr-results li").all_text_contents()
-    assert any("neuron 7" in m and "layer 1" in m for m in matches)
-    page.locator(".cr-results li", has_text="layer 1 › neuron 7").first.dispatch_event("mousedown")
+    assert any("(layers.1.neurons.7)" in m for m in matches)
+    page.locator(".cr-results li", has_text="(layers.1.neurons.7)").first.dispatch_event(
+        "mousedown")
     assert page.locator(f'[data-cr-node="{index}"]').count() == 1
     assert page.get_attribute('[data-cr-module="layers.1.neurons.7"]', "data-cr-open") == "true"
     assert opened.text(".cr-details dd:nth-of-type(3)") == format_number(weight.data, 4)
