@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from test_explore import mlp_loss
 
-from autograd import RULES, Tensor, Value, explain, topological_order
+from autograd import RULES, Tensor, Value, explain, scope, topological_order
 from nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, cross_entropy, manual_seed
 from viz import explore
 from viz.labels import op_text
@@ -167,7 +167,8 @@ def test_colour_by_gradient_and_its_legend(browser, tmp_path):
 def test_labels_with_markup_show_as_text_and_run_nothing(browser, tmp_path):
     nasty = '</script><script>alert(1)</script><img src=x onerror="alert(2)">\u2028 \ud800'
     a = Value(2.0, label=nasty)
-    out = a * Value(-3.0, label="b")
+    with scope(nasty + '" data-x="1'):  # a module name ends up in a box and an attribute
+        out = a * Value(-3.0, label="b")
     out.label = "out"
     out.backward()
     opened = Opened(browser, explore(out), tmp_path)
@@ -180,6 +181,9 @@ def test_labels_with_markup_show_as_text_and_run_nothing(browser, tmp_path):
     assert shown in opened.text(".cr-details pre")  # explain's text names it too
     assert page.locator("svg text", has_text="alert(1)").count() >= 1
     assert page.locator("img").count() == 0
+    box = page.locator("[data-cr-module]").first
+    assert box.get_attribute("data-cr-module") == shown + '" data-x="1'
+    assert page.locator("[data-x]").count() == 0
     assert opened.clean()
 
 
