@@ -132,6 +132,12 @@ def test_search_finds_a_node_by_label_and_shows_it(browser, tmp_path):
     assert results.first.text_content().startswith("loss = +")
     page.keyboard.press("Enter")
     assert opened.text(".cr-details h3") == "loss"
+    # arrow keys pick another result
+    page.fill(".cr-search", "v1")
+    second = page.locator(".cr-results li").nth(1).text_content().split(" = ")[0]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert opened.text(".cr-details h3") == second != "v1"
     # a parameter deep inside: every box around it opens
     weight = model.layers[1].neurons[7].w[2]
     index = topological_order(loss).index(weight)
