@@ -239,10 +239,12 @@ def build_groups(order: list, model: Any, roots: list,
 
 
 def _texts(node: Any, gradient: Any, precision: int) -> tuple[str, str]:
+    """The data and grad as shown: a number, or a Tensor's shape and values on one line."""
     if labels.is_array_node(node):
         shape = "×".join(map(str, node.data.shape)) or "scalar"
-        return (f"{shape} {labels.summarize(node.data, precision)}",
-                labels.summarize(gradient, precision))
+        data, grad = (" ".join(labels.summarize(a, precision).split())  # (numpy wraps rows)
+                      for a in (node.data, gradient))
+        return f"{shape} {data}", grad
     return style.format_number(node.data, precision), style.format_number(gradient, precision)
 
 
