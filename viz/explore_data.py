@@ -357,13 +357,14 @@ def _summarize_groups(data: ExploreData, order: list, grad_of: Any) -> None:
         for g in chains[r]:
             outputs[g].add(r)
     for g, group in enumerate(data.groups):
-        grads = [signed_size(grad_of(order[i])) for i in sorted(outputs[g])]
-        known = [x for x in grads if x is not None and math.isfinite(x)]
+        grads = [grad_of(order[i]) for i in sorted(outputs[g])]
+        known = [x for x in grads if x is not None and np.all(np.isfinite(x))]
         text = f"{_count(members[g], 'node')}, {_count(operations[g], 'op')}"
         if known:  # the size of the gradient through the box: what shrinks or explodes
-            norm = float(np.sqrt(sum(x * x for x in known)))
+            norm = float(np.sqrt(sum(np.sum(np.square(x)) for x in known)))
             text += f"\n‖grad out‖ {style.format_number(norm, data.precision)}"
-            group.grad_fill = style.grad_color(max(known, key=abs), data.scale)
+            biggest = max((signed_size(x) for x in known), key=abs)
+            group.grad_fill = style.grad_color(biggest, data.scale)
         group.summary = text
 
 

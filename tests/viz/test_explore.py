@@ -142,6 +142,12 @@ def test_a_tensor_graph_shows_shapes_and_rule_formulas():
     matmul = next(i for i, row in enumerate(data.nodes) if row[1] == "@")
     assert data.nodes[matmul][3].startswith("5×3 ")
     assert data.formulas[matmul][0] == RULES["matmul"].formula(0, 2)
+    # a box's gradient size is the norm of every number leaving it
+    first = next(g for g in data.groups if g.path == "layers.0")
+    out = next(n for n in topological_order(loss) if n.scope[-1:] == ("0: Linear",)
+               and not any(n in m.parents for m in topological_order(loss)
+                           if m.scope[-1:] == ("0: Linear",)))
+    assert f"‖grad out‖ {np.linalg.norm(out.grad):.4f}" in first.summary
     assert all(e is None for e in data.explanations)
     assert "Tensor graph" in data.explain_note
 
