@@ -42,7 +42,11 @@ except ImportError:
 
 DEFAULT_MAX_NODES = 20_000
 FOLD = 40  # at most this many items side by side in one box (a screenful)
-EXPLAIN_BUDGET = 250_000  # nodes walked by explain() calls in all (each walks the graph)
+# explain() walks the whole graph per call: every node gets its explanation up to
+# EXPLAIN_ALL nodes (MLP(2, [16, 16, 1]) has 408), a bigger graph EXPLAIN_BUDGET
+# node-walks' worth (at least 10 calls)
+EXPLAIN_ALL = 700
+EXPLAIN_BUDGET = 100_000
 EXPLAIN_LINES = 12
 TEXT_CHARS = 2_000
 # Characters a page cannot hold (lone surrogates cannot even be written as UTF-8) or
@@ -252,14 +256,16 @@ def _explanations(order: list, roots: list, names: dict) -> list:
     """``str(explain(root, wrt=node))`` per node (None where not worked out), lines capped.
 
     Each call walks the whole graph, so on a big graph only as many as EXPLAIN_BUDGET
-    allows are written, parameters and inputs first (what a learner asks about).
+    allows are written (see there), parameters and inputs first (what a learner asks
+    about).
     """
     result: list = [None] * len(order)
     if len(roots) != 1 or not isinstance(roots[0], Value):
         return result
     position = {node: i for i, node in enumerate(order)}
     wanted = sorted(order, key=lambda n: (bool(n.parents), -position[n] if n.parents else 0))
-    calls = max(1, EXPLAIN_BUDGET // max(len(order), 1))
+    count = len(order)
+    calls = count if count <= EXPLAIN_ALL else max(10, EXPLAIN_BUDGET // count)
     for node in wanted[:calls]:
         if node is roots[0]:  # no edge to write out: the walk starts here
             result[position[node]] = f"d{names[node]}/d{names[node]} = 1: backward starts here"
