@@ -114,15 +114,18 @@ GRAPHS = {
 }
 
 
-def load_ms(browser, path: Path) -> float:
+def load_ms(browser, path: Path, repeats: int = 3) -> float:
     """Milliseconds from navigation start until the page is parsed and its inline scripts
-    have run (the explorer draws synchronously), as the page measured it."""
-    page = browser.new_page(viewport={"width": 980, "height": 800})
-    page.goto(path.resolve().as_uri(), timeout=60_000)
-    value = page.evaluate(
-        "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-    page.close()
-    return float(value)
+    have run (the explorer draws synchronously), as the page measured it; the best of
+    ``repeats`` loads, since the machine is shared."""
+    times = []
+    for _ in range(repeats):
+        page = browser.new_page(viewport={"width": 980, "height": 800})
+        page.goto(path.resolve().as_uri(), timeout=60_000)
+        times.append(float(page.evaluate(
+            "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")))
+        page.close()
+    return min(times)
 
 
 def main() -> None:
