@@ -277,3 +277,18 @@ def test_without_scripts_the_outline_shows(browser, tmp_path):
     assert text.startswith("loss = ") and "layer 0: 80 nodes, 32 ops" in text
     assert static.bounding_box()["width"] <= 980
     page.close()
+
+
+def test_a_10000_node_model_opens_by_module_and_its_wide_layers_fold(browser, tmp_path):
+    loss, model = mlp_loss((96, 96, 1), samples=2)
+    view = explore(loss, model=model)
+    assert view.node_count > 9_000
+    opened = Opened(browser, view, tmp_path)
+    page = opened.page
+    assert opened.inside_view() and FONT_PX * opened.scale() >= 9
+    open_box(page, "layers.1")
+    page.click('[data-cr-fold="neuron 40 … neuron 79"][data-cr-in="layers.1"]')
+    page.click('[data-cr-module="layers.1.neurons.41"]')
+    assert page.get_attribute('[data-cr-module="layers.1.neurons.41"]', "data-cr-open") == "true"
+    assert page.locator("[data-cr-node]").count() < 200  # what is open, not the graph
+    assert opened.clean()
