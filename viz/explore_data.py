@@ -174,7 +174,8 @@ def _fold(items: list, parent: int, groups: list, parent_of: dict, prefix: str,
                     kind == "g" and groups[k].kind == "fold" for kind, k in chunk):
                 title = f"nodes {first + 1:,}–{last + 1:,}"
             else:
-                ends = [names[k] if kind == "n" else groups[k].title
+                inside = prefix + "." if prefix else ""  # (w.0 inside layers.0.neurons.3)
+                ends = [names[k].removeprefix(inside) if kind == "n" else groups[k].title
                         for kind, k in (chunk[0], chunk[-1])]
                 title = f"{ends[0]} … {ends[1]}"
             index = len(groups)
