@@ -84,6 +84,9 @@ def test_open_a_module_click_a_value_and_read_its_details(browser, tmp_path):
 
     # open layer 0 (if the first view has not), then neuron 3, in place
     open_box(page, "layers.0")
+    frame = page.locator('[data-cr-module="layers.0"] > rect').first.bounding_box()
+    page.mouse.click(frame["x"] + 4, frame["y"] + frame["height"] - 4)  # inside, not the title
+    assert page.get_attribute('[data-cr-module="layers.0"]', "data-cr-open") == "true"
     before = page.locator("[data-cr-node]").count()
     page.click('[data-cr-module="layers.0.neurons.3"]')
     assert page.get_attribute('[data-cr-module="layers.0.neurons.3"]', "data-cr-open") == "true"
