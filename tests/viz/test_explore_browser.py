@@ -279,6 +279,7 @@ def test_without_scripts_the_outline_shows(browser, tmp_path):
     text = static.text_content()
     assert text.startswith("loss = ") and "layer 0: 80 nodes, 32 ops" in text
     assert static.bounding_box()["width"] <= 980
+    assert not page.is_visible(".cr-search")  # controls that cannot work are not shown
     page.close()
 
 
