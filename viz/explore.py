@@ -31,6 +31,8 @@ from .explore_data import DEFAULT_MAX_NODES, ExploreData, gather, outline
 from .player_html import script_json
 
 TEMPLATE = "explore_template.html"
+# The page's script, in two parts: what is drawn (layout), then how it is used.
+SCRIPT = ("explore_layout.html", "explore_controls.html")
 _PLACEHOLDER = re.compile(r"__CR_[A-Z]+__")
 
 
@@ -47,7 +49,10 @@ class Explorer:
 
     def html(self) -> str:
         """The explorer as one ``<div>`` with its style, data and script (no network)."""
-        template = resources.files("viz").joinpath(TEMPLATE).read_text(encoding="utf-8")
+        folder = resources.files("viz")
+        script = "".join(folder.joinpath(name).read_text(encoding="utf-8") for name in SCRIPT)
+        template = folder.joinpath(TEMPLATE).read_text(encoding="utf-8").replace(
+            "__CR_SCRIPT__", script)
         values = {
             # a fresh id per view: a notebook may show several explorers on one page
             "__CR_ID__": "cr-explore-" + uuid.uuid4().hex[:12],
