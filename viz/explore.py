@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .explore_data import DEFAULT_MAX_NODES, ExploreData, gather, outline
+from .explore_static import FONT_PX, MAX_SCALE, METRICS, VIEW, opening, picture
 from .player_html import script_json
 
 TEMPLATE = "explore_template.html"
@@ -41,6 +42,7 @@ class Explorer:
 
     def __init__(self, data: ExploreData) -> None:
         self.data = data
+        self.first = opening(data)  # what opens first, laid out (for the static picture)
 
     @property
     def node_count(self) -> int:
@@ -53,14 +55,23 @@ class Explorer:
         script = "".join(folder.joinpath(name).read_text(encoding="utf-8") for name in SCRIPT)
         template = folder.joinpath(TEMPLATE).read_text(encoding="utf-8").replace(
             "__CR_SCRIPT__", script)
+        # a fresh id per view: a notebook may show several explorers on one page
+        view_id = "cr-explore-" + uuid.uuid4().hex[:12]
+        payload = self.data.payload() | {
+            "open": self.first.open, "metrics": METRICS, "view": VIEW, "font": FONT_PX,
+            "maxScale": MAX_SCALE,
+            "direction": {str(box): way for box, way in self.first.direction.items()}}
         values = {
-            # a fresh id per view: a notebook may show several explorers on one page
-            "__CR_ID__": "cr-explore-" + uuid.uuid4().hex[:12],
-            "__CR_STATIC__": html.escape(outline(self.data)),
-            "__CR_DATA__": script_json(self.data.payload()),
+            "__CR_ID__": view_id,
+            "__CR_STATIC__": self.picture(view_id),
+            "__CR_DATA__": script_json(payload),
         }
         # One pass: a placeholder-like string inside a label is never substituted.
         return _PLACEHOLDER.sub(lambda m: values[m.group(0)], template)
+
+    def picture(self, view_id: str = "cr-explore") -> str:
+        """The first view as a static SVG: what a viewer that runs no scripts shows."""
+        return picture(self.data, view_id, self.first)
 
     def page(self, title: str | None = None) -> str:
         """A whole HTML document holding the explorer; opens from disk with no network."""
@@ -79,8 +90,9 @@ class Explorer:
         return self.html()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
-        # text/plain is what a viewer without HTML (a terminal, a plain-text export) shows
-        bundle = {"text/html": self.html(), "text/plain": outline(self.data)}
+        # a viewer that strips scripts or HTML shows the picture, a terminal the outline
+        bundle = {"text/html": self.html(), "image/svg+xml": self.picture(),
+                  "text/plain": outline(self.data)}
         if include is not None:
             bundle = {k: v for k, v in bundle.items() if k in set(include)}
         return {k: v for k, v in bundle.items() if k not in set(exclude or ())}

@@ -9,6 +9,7 @@ import json
 import random
 import re
 import time
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -17,6 +18,15 @@ from autograd import RULES, Tensor, Value, explain, topological_order
 from nn import MLP, Linear, ReLU, Sequential, cross_entropy, manual_seed
 from viz import GraphTooLargeError, explore
 from viz.explore_data import FOLD, gather
+from viz.explore_static import (
+    FONT_PX,
+    MIN_TEXT_PX,
+    VIEW,
+    Structure,
+    fit_scale,
+    layout,
+    opening,
+)
 
 NASTY = ('</script><script>alert(1)</script><img src=x onerror="alert(2)">&amp; '
          '\u2028\u2029 lone \ud800 surrogate')
@@ -167,15 +177,26 @@ def test_html_is_one_offline_block_and_every_label_is_escaped(tmp_path):
     assert data["nodes"][0][0] == NASTY.replace("\ud800", "\ufffd")
     path = view.save_html(tmp_path / "nasty.html")  # a lone surrogate cannot be UTF-8
     assert path.read_text(encoding="utf-8").count("</script>") == 2
-    # the static outline, shown where scripts are stripped, is escaped too
-    static = re.search(r'<pre class="cr-static">(.*?)</pre>', html, re.S).group(1)
-    assert "out = -6.0000" in static and "<" not in static
+    # the static picture, shown where scripts are stripped, holds the label as text only
+    svg = ElementTree.fromstring(view.picture())
+    tags = {element.tag.split("}")[1] for element in svg.iter()}
+    assert tags == {"svg", "defs", "marker", "path", "g", "rect", "text"}
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert NASTY[:33].replace("\ud800", "\ufffd") + "…" in texts and "out = *" in texts
+    static = html[html.index('<div class="cr-static">'):html.index('<p class="cr-hint">')]
+    assert static.count("<svg") == 1 and "<img" not in static and "<script" not in static
 
 
-def test_notebook_display_has_html_and_a_text_fallback():
+def test_notebook_display_has_html_a_picture_and_a_text_fallback():
     loss, model = mlp_loss()
     bundle = explore(loss, model=model)._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "text/plain"}
+    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+    svg = ElementTree.fromstring(bundle["image/svg+xml"])  # a standalone picture
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "loss = +" in texts and "▾ MLP" in texts
+    assert float(svg.get("width")) <= VIEW[0]
+    html = bundle["text/html"]  # holds the same picture, which the script replaces
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="cr-picture"') == 1
     assert bundle["text/plain"].startswith("loss = ")
     text = bundle["text/plain"]
     assert "\n  MLP: 27 nodes" in text
@@ -247,3 +268,23 @@ def test_without_the_model_paths_come_from_stamped_parameter_names():
         p.label = name
     assert sorted(g.path for g in gather(loss).groups) == sorted(
         g.path for g in gather(loss, model=model).groups)
+
+
+def test_the_first_view_opens_only_levels_whose_text_stays_legible_at_fit():
+    loss, model = mlp_loss((16, 16, 1), samples=1)
+    data = gather(loss, model=model)
+    first = opening(data)
+    assert FONT_PX * first.scale >= MIN_TEXT_PX
+    assert [data.groups[k].path for k in first.open] == [""]  # the MLP, its layers closed
+    # its layers are closed because opening them would shrink the text below 9 px
+    structure = Structure(data)
+    layers = {k for k, g in enumerate(data.groups) if g.parent in first.open}
+    wider = layout(structure, -1, set(first.open) | layers, {})
+    assert FONT_PX * fit_scale(wider) < MIN_TEXT_PX
+    # a chain of 10,000 and a 10,000-node model open legible too (closed boxes at worst)
+    y = Value(0.5)
+    for _ in range(10_000):
+        y = y + 1
+    loss, model = mlp_loss((96, 96, 1), samples=2)
+    for data in gather(y), gather(loss, model=model):
+        assert FONT_PX * opening(data).scale >= MIN_TEXT_PX
