@@ -26,19 +26,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mnist_cnn import build_model  # noqa: E402  (benchmarks/ is on the path when run)
+
 from autograd import Tensor, Value  # noqa: E402
-from nn import (  # noqa: E402
-    MLP,
-    Conv2d,
-    Flatten,
-    Linear,
-    MaxPool2d,
-    ReLU,
-    Sequential,
-    cross_entropy,
-    load_mnist,
-    manual_seed,
-)
+from nn import MLP, Module, cross_entropy, load_mnist, manual_seed  # noqa: E402
 from viz import explore, step_through  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,16 +62,11 @@ def mlp(nin: int = 2, sizes: tuple = (16, 16, 1), samples: int = 1) -> tuple[Val
     return loss, model
 
 
-def mnist_cnn(batch: int = 64) -> tuple[Tensor, Sequential]:
+def mnist_cnn(batch: int = 64) -> tuple[Tensor, Module]:
     """benchmarks/mnist_cnn.py's model on real MNIST images (random ones without the files)."""
     manual_seed(0)
     f32 = np.float32
-    model = Sequential(
-        Conv2d(1, 16, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
-        Conv2d(16, 32, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
-        Flatten(),
-        Linear(32 * 7 * 7, 10, dtype=f32),
-    )
+    model = build_model()
     try:
         (images, labels), _ = load_mnist(str(MNIST))
         images = (images[:batch, None] / 255.0).astype(f32)
