@@ -6,8 +6,11 @@ boxes of consecutive operations instead, so no level shows more than a screenful
 boxes. Clicking a value opens its details: data, grad, the rule table's formula for
 each parent edge and the chain rule ``explain(root, wrt=node)`` writes out.
 
-Python gathers the texts (``viz.explore_data``); the page's script lays out only the
-boxes that are open, so a 10,000-node graph costs what its open levels cost.
+Python gathers the texts (``viz.explore_data``) and chooses the first view: as many
+levels open as keep the text at least 9 px tall when fitted to a notebook cell
+(``viz.explore_static``, which also draws that view as a static SVG for viewers that
+run no scripts). The page's script lays out only the boxes that are open, so a
+10,000-node graph costs what its open levels cost.
 
     >>> import random; random.seed(0)
     >>> from nn import MLP

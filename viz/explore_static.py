@@ -249,6 +249,7 @@ class Opening:
     direction: dict
     layout: Layout
     scale: float
+    structure: Structure
 
 
 def opening(data: ExploreData, structure: Structure | None = None) -> Opening:
@@ -270,7 +271,7 @@ def opening(data: ExploreData, structure: Structure | None = None) -> Opening:
         opened, visible, frontier = trial, visible + extra, deeper
     direction: dict = {}
     lay = layout(s, -1, opened, direction)
-    return Opening(sorted(opened), direction, lay, min(fit_scale(lay), MAX_SCALE))
+    return Opening(sorted(opened), direction, lay, min(fit_scale(lay), MAX_SCALE), s)
 
 
 def _escape(text: str) -> str:
@@ -382,8 +383,8 @@ class _Painter:
 def picture(data: ExploreData, view_id: str = "cr-explore", first: Opening | None = None) -> str:
     """The opening view as one standalone ``<svg>``, fitted to the width it is given
     (``max-width:100%`` inline, so it fits where style sheets are stripped too)."""
-    s = Structure(data)
-    first = first or opening(data, s)
+    first = first or opening(data)
+    s = first.structure
     painter = _Painter(s)
     painter.level(first.layout, 0, 0)
     arrow = f"{view_id}-static-arrow"
