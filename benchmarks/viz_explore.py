@@ -9,7 +9,8 @@ until the page is parsed and has run its script, drawing included (the page's ow
 ``domContentLoadedEventEnd``). The
 peer is the HTML backprop player (``step_through(...).save_html``) of the same graph
 where it can be built (the neuron), so the ratio is measured in the same run.
-Target: under 1 s for the MLP and the CNN.
+Target: under 1 s for the MLP and the CNN. Also printed: the first view's text size on
+screen at fit (>= 9 px) and the size of its static picture.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from mnist_cnn import build_model  # noqa: E402  (benchmarks/ is on the path whe
 from autograd import Tensor, Value  # noqa: E402
 from nn import MLP, Module, cross_entropy, load_mnist, manual_seed  # noqa: E402
 from viz import explore, step_through  # noqa: E402
+from viz.explore_static import FONT_PX  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -125,7 +127,8 @@ def main() -> None:
         driver = sync_playwright().start()
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
     folder = Path(tempfile.mkdtemp())
-    print(f"{'graph':24} {'nodes':>7} {'boxes':>6} {'build s':>8} {'page KB':>8} {'load ms':>8}")
+    print(f"{'graph':24} {'nodes':>7} {'boxes':>6} {'build s':>8} {'page KB':>8} {'load ms':>8} "
+          f"{'text px':>8} {'svg KB':>7}")
     for name, make in GRAPHS.items():
         root, model = make()
         start = time.perf_counter()
@@ -133,8 +136,11 @@ def main() -> None:
         path = view.save_html(folder / "explore.html")
         built = time.perf_counter() - start
         load = load_ms(browser, path) if browser else float("nan")
+        # text px: the first view's text on screen when fitted (Python's opening rule);
+        # svg KB: its static picture, what a viewer without scripts shows
         print(f"{name:24} {view.node_count:7,} {len(view.data.groups):6,} {built:8.2f} "
-              f"{path.stat().st_size / 1024:8.0f} {load:8.0f}", flush=True)
+              f"{path.stat().st_size / 1024:8.0f} {load:8.0f} "
+              f"{FONT_PX * view.first.scale:8.1f} {len(view.picture()) / 1024:7.1f}", flush=True)
         if name == "neuron" and browser:
             player = step_through(root).save_html(folder / "player.html")
             seen = load_ms(browser, player)
