@@ -21,6 +21,17 @@ from mnist_run import load_scaled, parse_args, train_and_report  # noqa: E402  (
 from nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, manual_seed  # noqa: E402
 
 
+def build_model() -> Sequential:
+    """The network above, float32 (benchmarks/viz_explore.py draws this same model)."""
+    f32 = np.float32
+    return Sequential(
+        Conv2d(1, 16, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
+        Conv2d(16, 32, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
+        Flatten(),
+        Linear(32 * 7 * 7, 10, dtype=f32),
+    )
+
+
 def main() -> None:
     args = parse_args(__doc__.splitlines()[0], epochs=3, batch_size=64)
     (x_train, y_train), (x_test, y_test) = load_scaled(args.data)
@@ -28,13 +39,7 @@ def main() -> None:
     X_train, X_test = x_train[:, None], x_test[:, None]
 
     manual_seed(args.seed)
-    f32 = np.float32
-    model = Sequential(
-        Conv2d(1, 16, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
-        Conv2d(16, 32, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
-        Flatten(),
-        Linear(32 * 7 * 7, 10, dtype=f32),
-    )
+    model = build_model()
     print(model)
     print("parameters:", sum(p.data.size for p in model.parameters()))
     train_and_report(model, (X_train, y_train), (X_test, y_test), args, lr=2e-3, target=0.985)

@@ -20,6 +20,7 @@ PNG), else notebooks show the graph as text.
 """
 
 from .draw import GraphTooLargeError, draw_graph
+from .explore import Explorer, explore
 from .files import render
 from .network import draw_network
 from .notebook import GraphDrawing, get_format, set_format
@@ -31,4 +32,5 @@ __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",
     "draw_network", "find_renderer", "get_format", "render", "set_format",
     "Player", "step_through",
+    "Explorer", "explore",
 ]
