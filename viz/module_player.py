@@ -79,7 +79,7 @@ class ModulePlayer(Player):
                                   max_nodes=None)
         self.ids: dict = self.drawing.node_ids
         self.names = {root: root.label or "L"}
-        self._base = None
+        self._base = self._still = None
         self.steps = self._walk(nodes, totals, edges)
 
     def _walk(self, nodes: list, totals: dict, edges: list) -> list[ModuleStep]:
@@ -144,6 +144,9 @@ class ModulePlayer(Player):
         marks.update({box: RECEIVING for box in step.inputs})
         marks[step.box] = CURRENT
         return marks
+
+    def _still_directions(self) -> tuple[str, ...]:
+        return ()  # boxes without edge labels already: the still frames are the player's
 
     def edge_key(self, number: int) -> None:
         return None  # boxes light up, not edges

@@ -36,7 +36,7 @@ from autograd.stepping import node_names, symbol
 from . import labels, layout, player_html, rendering
 from .detail import DETAIL_LIMIT, drawn_count
 from .draw import GraphTooLargeError, draw_graph, graph_nodes
-from .fit import FittedSvg
+from .fit import LEGIBLE_PX, FittedSvg, smallest_text_px
 from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
 from .style import format_number
 
@@ -85,6 +85,7 @@ class Player:
                                   max_nodes=None, names=self.names, within=within)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
+        self._still: BaseSvg | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -95,6 +96,35 @@ class Player:
         if self._base is None:
             self._base = BaseSvg.lay_out(self.drawing)
         return self._base
+
+    @property
+    def still(self) -> BaseSvg:
+        """The layout of frames shown as still pictures (``frame(k)``, a saved notebook),
+        fitted to a cell: the player's own while all its text stays >= 9 px there, else
+        the same graph without edge labels (the caption holds the current edge's
+        arithmetic), top to bottom if that is what stays legible."""
+        if self._still is None:
+            self._still = self.base
+            for rankdir in self._still_directions():
+                if self._legible(self._still):
+                    break
+                self._still = BaseSvg.lay_out(draw_graph(
+                    self.root, rankdir, precision=self.precision, grads={},
+                    stable_layout=True, max_nodes=None, names=self.names,
+                    within=self.within))
+        return self._still
+
+    def _still_directions(self) -> tuple[str, ...]:
+        return (self.drawing.graph_attr["rankdir"], "TB")
+
+    def _legible(self, base: BaseSvg) -> bool:
+        return smallest_text_px(apply_frame(base, base.texts, {}, self._caption_lines(0),
+                                            self._caption_room())) >= LEGIBLE_PX
+
+    def still_svg(self, frame: int) -> str:
+        """Frame ``frame`` in the still layout (see ``still``), its caption under it."""
+        return apply_frame(self.still, self.texts_at(frame), self.highlights(frame),
+                           self._caption_lines(frame), self._caption_room())
 
     # --- what each frame shows ----------------------------------------------------
     def grads_at(self, frame: int) -> dict:
@@ -121,7 +151,7 @@ class Player:
 
     def texts_at(self, frame: int) -> dict[str, str]:
         """Every changeable text of the picture at ``frame``."""
-        texts = dict(self.base.texts)
+        texts = dict(self.base.texts)  # (the still layout ignores its edges' texts)
         for number in range(frame + 1):
             texts.update(self.changes(number))
         return texts
@@ -170,9 +200,10 @@ class Player:
                 'walked; <b>grad &#8212;</b>: not reached yet (not the same as 0).')
 
     def frame(self, frame: int) -> FittedSvg:
-        """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
+        """Frame ``frame`` for a notebook cell: fitted to its width, caption included,
+        all text >= 9 px (the still layout)."""
         first, second = self._caption_lines(frame)
-        return FittedSvg(self.frame_svg(frame), f"{first}\n{second}")
+        return FittedSvg(self.still_svg(frame), f"{first}\n{second}")
 
     def _caption_lines(self, frame: int) -> tuple[str, str]:
         first, second = self.caption(frame)
@@ -290,7 +321,7 @@ class Player:
         HTML. Never a widget: a saved notebook holds no widget state."""
         first, second = self._caption_lines(0)
         bundle = {"text/html": self._repr_html_(),
-                  "image/svg+xml": self.frame_svg(0),
+                  "image/svg+xml": self.still_svg(0),
                   "text/plain": f"{first}\n{second}"}
         wanted = set(include) if include is not None else set(bundle)
         wanted -= set(exclude or ())
