@@ -89,3 +89,29 @@ def test_a_step_reports_what_it_sends_not_what_its_inputs_end_with():
     assert times.name == "*" and times.in_norm == pytest.approx(abs(2 * out.data))
     layer = player.steps[2]
     assert layer.out_norm == pytest.approx(abs(2 * out.data + 1))  # both paths arrived
+
+
+def test_boxes_fill_in_as_backward_reaches_them(mlp_loss):
+    """Frame 0 knows only the loss's gradient; a layer's box shows its outputs'
+    gradients and their size from the step that sends them, not before; the last frame
+    shows backward's gradients."""
+    model, loss = mlp_loss
+    player = step_through(loss)
+    first = player.texts_at(0)
+    root_key = player.ids[loss] + "-grad"
+    assert first[root_key] == "grad 1.0000"
+    assert all("—" in text for key, text in first.items() if key != root_key), first
+    layers = [step.box for step in player.steps[2:]]  # layer 2, 1, 0
+    for number, box in enumerate(layers):  # a layer hears from the step before its own
+        reached = 2 + number  # the frame of the step that sends to its outputs
+        assert player.texts_at(reached - 1)[box + "-grad"] == "grad size —"
+        assert player.texts_at(reached)[box + "-grad"] != "grad size —"
+    loss.backward()
+    last = player.texts_at(len(player))
+    layer_1 = model.layers[1]
+    outputs = player.drawing.box_outputs[layers[1]]
+    for number, node in enumerate(outputs):
+        assert last[f"{layers[1]}-out{number}"].endswith(f"grad {node.grad:.4f}")
+    size = math.sqrt(sum(n.grad ** 2 for n in player.steps[3].outputs))
+    assert last[layers[1] + "-grad"] == f"grad size {size:.4f}"
+    assert len(player.steps[3].outputs) == len(layer_1.neurons)
