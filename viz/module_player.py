@@ -7,7 +7,7 @@ box, outputs first: the gradient arriving at the module's outputs, and what it s
 back to its inputs and its parameters, each as one size (the norm, the square root of
 the sum of squares). Through saturating layers the sizes shrink step by step.
 ``depth=2`` opens every module one level (layer, then neuron); ``open(k)`` steps
-through step k's module (a neuron) edge by edge.
+through step k's module edge by edge, from the gradients backward sent its outputs.
 
     >>> import random; random.seed(0)
     >>> from nn import MLP
@@ -30,7 +30,7 @@ from autograd import graph
 
 from . import labels
 from .collapse import assign_groups, module_path, output_text
-from .draw import draw_graph, graph_nodes
+from .draw import GraphTooLargeError, draw_graph, graph_nodes
 from .player import Player
 from .player_svg import CURRENT, DONE, RECEIVING
 from .style import UNKNOWN, format_number
@@ -225,20 +225,24 @@ class ModulePlayer(Player):
                      f"({step.parameters:,} numbers)")
         return text, "|g| is the gradient's size (square root of the sum of squares); " + more
 
-    def open(self, step: int) -> Player:
-        """Step ``step``'s module edge by edge (frames 1 .. len): the steps inside it,
-        from its output, with its inputs drawn beside it. Needs a module with one
-        output (a neuron: ``step_through(loss, depth=2).open(k)``)."""
+    def open(self, step: int, max_nodes: int | str | None = "auto") -> Player:
+        """Step ``step``'s module edge by edge (frames 1 .. len): the steps of backward
+        inside it, from its outputs, which start with the gradients backward sent them;
+        its inputs are drawn beside it. ``max_nodes`` as for ``step_through``."""
         self._check(step)
         if step == 0:
             raise ValueError("frame 0 is before any step; open a step 1 .. "
                              f"{len(self)}")
         module = self.steps[step - 1]
-        if len(module.outputs) != 1:
-            raise ValueError(f"{module.name} has {len(module.outputs)} outputs; a player "
-                             f"steps back from one: open a neuron of it, "
-                             f"step_through(root, depth={self.depth + 1}).open(k)")
-        return Player(module.outputs[0], precision=self.precision, within=module.members)
+        try:
+            return Player(self.root, precision=self.precision, within=module.members,
+                          max_nodes=max_nodes)
+        except GraphTooLargeError as error:
+            raise GraphTooLargeError(
+                f"{module.name} ({len(module.members):,} nodes) is too big to step "
+                f"through edge by edge in a cell: open its parts instead, "
+                f"step_through(root, depth={self.depth + 1}).open(k), or lift the limit "
+                f"with open({step}, max_nodes=None) (slow)") from error
 
     def frame_source(self, frame: int) -> str:
         raise NotImplementedError("PNG frames and GIFs need the edge-by-edge player: "

@@ -74,9 +74,16 @@ class Player:
                 node.grad = grad
         if skip_constants:
             self.steps = [step for step in self.steps if not _is_constant(step.parent)]
+        # What frame 0 knows: the seed on the root; for one module opened (the root is
+        # outside it), what backward sent its outputs before reaching it.
+        self.seeds: dict = {root: self.seed}
         if within is not None:
             self.steps = [step for step in self.steps if step.node in within]
             within = set(within) | {step.parent for step in self.steps}
+            if root not in within:
+                parents = {step.parent for step in self.steps}
+                self.seeds = {step.node: step.upstream for step in self.steps
+                              if step.node not in parents}
         self.within = within
         # Every gradient unknown and fixed cell sizes: frames only fill text in. Nodes
         # without a label show the name the captions give them (v1, v2, ...).
@@ -130,7 +137,7 @@ class Player:
     def grads_at(self, frame: int) -> dict:
         """``{node: gradient}`` known after ``frame`` steps (this pass only)."""
         self._check(frame)
-        known = {self.root: self.seed}
+        known = dict(self.seeds)
         for step in self.steps[:frame]:
             known[step.parent] = step.grad_after
         return known
@@ -139,7 +146,8 @@ class Player:
         """The texts frame ``frame`` changes: the new gradient and the edge's product."""
         self._check(frame)
         if frame == 0:
-            return {self.ids[self.root] + "-grad": self._grad_text(self.seed)}
+            return {self.ids[node] + "-grad": self._grad_text(gradient)
+                    for node, gradient in self.seeds.items()}
         step = self.steps[frame - 1]
         texts = {self.ids[step.parent] + "-grad": self._grad_text(step.grad_after)}
         if not labels.is_array_node(step.node) and step.local is not None:
@@ -160,7 +168,7 @@ class Player:
         """Part key -> class: the current edge and node, the parent receiving, done edges."""
         self._check(frame)
         if frame == 0:
-            return {self.ids[self.root]: CURRENT}
+            return {self.ids[node]: CURRENT for node in self.seeds}
         marks = {self._edge(step): DONE for step in self.steps[:frame - 1]}
         step = self.steps[frame - 1]
         node = self.ids[step.node]
@@ -172,10 +180,15 @@ class Player:
         """Two lines under the graph: the step's arithmetic and the rule it used."""
         self._check(frame)
         name = self._name(self.root)
+        how = "each step sends the gradient back along one edge: parent gradient += " \
+              "upstream · local"
+        if frame == 0 and self.root not in self.seeds:  # one module opened
+            known = ", ".join(f"d{name}/d{self._name(node)} = {format_number(g, 4)}"
+                              for node, g in list(self.seeds.items())[:3])
+            more = f" (+{len(self.seeds) - 3} more)" if len(self.seeds) > 3 else ""
+            return f"backward reaches the module knowing {known}{more}", how
         if frame == 0:
-            return (f"before backward: only d{name}/d{name} = 1 is known (the seed)",
-                    "each step sends the gradient back along one edge: "
-                    "parent gradient += upstream · local")
+            return f"before backward: only d{name}/d{name} = 1 is known (the seed)", how
         step = self.steps[frame - 1]
         arithmetic = str(step).split("    [")[0]
         if labels.is_array_node(step.node):  # a vector-Jacobian product, not a number
@@ -246,7 +259,7 @@ class Player:
 
     def frame_source(self, frame: int) -> str:
         """DOT text of frame ``frame`` (for PNG): gradients known so far, highlights, caption."""
-        highlight = [self.root]
+        highlight = list(self.seeds)
         if frame:
             step = self.steps[frame - 1]
             highlight = [step.node, (step.node, step.index)]

@@ -10,6 +10,7 @@ import pytest
 
 from nn import MLP
 from viz import step_through
+from viz.draw import GraphTooLargeError
 from viz.module_player import ModulePlayer
 
 
@@ -64,18 +65,36 @@ def test_a_neuron_opens_to_be_stepped_edge_by_edge(mlp_loss):
     assert len(neuron) == 16 + 16 + 1 + 1  # 16 weights, 16 inputs, bias, the relu
     inside = set(player.steps[3].members)
     assert all(s.node in inside for s in neuron.steps)
-    # inside the neuron the gradients are d out / d node (seeded with 1): times
-    # dL/d out they are backward's dL/d node (the chain rule across the module's edge)
+    # it starts from what backward sent its output (dL/d out) and ends with
+    # backward's dL/d weight: the steps of backward inside it
     out = player.steps[3].outputs[0]
     weight = model.layers[1].neurons[15].w[0]
-    local = neuron.grads_at(len(neuron))[weight]
-    assert neuron.grads_at(0)[out] == 1.0
     loss.backward()
-    assert weight.grad == pytest.approx(local * out.grad, rel=1e-12)
+    assert neuron.grads_at(0) == {out: out.grad}
+    assert neuron.grads_at(len(neuron))[weight] == pytest.approx(weight.grad, rel=1e-12)
     assert neuron.base.texts  # lays out: only the neuron and its inputs are drawn
     assert len(neuron.ids) < 40
-    with pytest.raises(ValueError, match="has 16 outputs"):
-        step_through(loss).open(4)
+
+
+def test_a_layer_opens_from_the_gradients_its_outputs_received(mlp_loss):
+    """A layer has 16 outputs: frame 0 knows what backward sent each of them, the
+    last frame backward's gradients of its weights; a layer too big for a cell says
+    which module it is and what to open instead."""
+    model, loss = mlp_loss
+    player = step_through(loss)
+    layer_0 = player.open(5)
+    assert player.caption(5)[0].startswith("MLP › layer 0")
+    assert len(layer_0) == 16 * (2 + 2 + 1 + 1)  # each neuron: 2 weights, 2 inputs, b, relu
+    outputs = player.steps[4].outputs
+    loss.backward()
+    assert layer_0.grads_at(0) == {out: out.grad for out in outputs}
+    assert layer_0.caption(0)[0].startswith("backward reaches the module knowing")
+    last = layer_0.grads_at(len(layer_0))
+    for weight in model.layers[0].parameters():
+        assert last[weight] == pytest.approx(weight.grad, rel=1e-12)
+    assert all(layer_0.ids[out] + "-grad" in layer_0.changes(0) for out in outputs)
+    with pytest.raises(GraphTooLargeError, match=r"MLP › layer 1 \(layers.1\) .*depth=2"):
+        player.open(4)
 
 
 def test_a_step_reports_what_it_sends_not_what_its_inputs_end_with():
