@@ -183,7 +183,7 @@ class Player:
         how = "each step sends the gradient back along one edge: parent gradient += " \
               "upstream · local"
         if frame == 0 and self.root not in self.seeds:  # one module opened
-            known = ", ".join(f"d{name}/d{self._name(node)} = {format_number(g, 4)}"
+            known = ", ".join(f"d{name}/d{self._name(node)} = {format_number(g, self.precision)}"
                               for node, g in list(self.seeds.items())[:3])
             more = f" (+{len(self.seeds) - 3} more)" if len(self.seeds) > 3 else ""
             return f"backward reaches the module knowing {known}{more}", how
