@@ -112,13 +112,17 @@ class Player:
         arithmetic), top to bottom if that is what stays legible."""
         if self._still is None:
             self._still = self.base
-            for rankdir in self._still_directions():
+            # Past the detail limit no layout is legible at fit: keep one layout then.
+            directions = self._still_directions() if len(self.ids) <= DETAIL_LIMIT else ()
+            for rankdir in directions:
                 if self._legible(self._still):
                     break
-                self._still = BaseSvg.lay_out(draw_graph(
+                candidate = BaseSvg.lay_out(draw_graph(
                     self.root, rankdir, precision=self.precision, grads={},
                     stable_layout=True, max_nodes=None, names=self.names,
                     within=self.within))
+                if self._legible(candidate):
+                    self._still = candidate
         return self._still
 
     def _still_directions(self) -> tuple[str, ...]:
