@@ -51,6 +51,10 @@ def dense_layers(model: Module) -> list[DenseLayer]:
     if not isinstance(model, Module):
         raise TypeError(f"draw_network draws an nn.Module (e.g. nn.MLP), got {model!r:.80}; "
                         f"for a computation graph use draw_graph(output)")
+    if not model.built:  # a Keras-style Dense learns its input size from the first batch
+        raise ValueError(f"{type(model).__name__} has layers whose input size is not known "
+                         f"yet; call model.build((None, n_features)) or run one batch "
+                         f"through it before draw_network")
     layers: list[DenseLayer] = []
     stack = [model]
     while stack:

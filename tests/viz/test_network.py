@@ -61,7 +61,7 @@ def test_units_stay_in_order_top_to_bottom(small_mlp):
 
 def test_wide_layers_are_shortened(tmp_path):
     random.seed(0)
-    model = Sequential(Dense(784, 32, "relu"), Linear(32, 10))
+    model = Sequential(Dense(32, activation="relu", input_dim=784), Linear(32, 10))
     drawing = viz.draw_network(model, max_units=12)
     assert "773 more" in drawing.source and "21 more" in drawing.source
     assert drawing.source.count("->") == 11 * 11 + 11 * 10
@@ -88,3 +88,11 @@ def test_a_perceptron_is_one_step_unit():
     assert drawing.source.count("->") == 2
     assert "step<br/>b -0.50" in node_line(drawing.source, "c1_0")
     assert drawing.text.splitlines()[1].startswith("output layer: 1 units, step")
+
+
+def test_an_unbuilt_keras_model_says_how_to_build_it():
+    model = Sequential([Dense(8, activation="relu"), Dense(3, activation="softmax")])
+    with pytest.raises(ValueError, match=r"model.build\(\(None, n_features\)\)"):
+        viz.draw_network(model)
+    model.build((None, 4))
+    assert "hidden layer 1: 8 units, relu, 4×8" in viz.draw_network(model).text
