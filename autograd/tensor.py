@@ -48,7 +48,7 @@ import numpy as np
 from . import array_math, graph, rules
 from . import tensor_rules as trules
 from .node import Node, notes_for
-from .state import STATE
+from .state import STATE, current_recording
 from .value import Value
 
 Number = numbers.Real
@@ -114,11 +114,12 @@ class Tensor(Node):
         node = _new(Tensor)
         node.data = out if type(out) is np.ndarray else np.asarray(out)
         node.grad = None
-        node._notes = STATE.notes
+        state = current_recording()  # this thread's (or task's) gradient mode and scope
+        node._notes = state.notes
         node._waiting = 0
         node._pending = None
         recording = False
-        if STATE.grad_enabled:
+        if state.grad_enabled:
             for p in parents:
                 if p._requires_grad:
                     recording = True

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import graph, rules, scalar_math
 from .node import Node, notes_for
-from .state import STATE
+from .state import STATE, current_recording
 
 Number = numbers.Real
 
@@ -308,10 +308,11 @@ def _node(out: float, op: str, parents: tuple | Value, local: tuple, attrs: Mapp
     node = _new(Value)
     node.data = out
     node.grad = 0.0
-    node._notes = STATE.notes
+    state = current_recording()  # this thread's (or task's) gradient mode and scope
+    node._notes = state.notes
     node._waiting = 0
     node._pending = None
-    if STATE.grad_enabled:
+    if state.grad_enabled:
         node.op = op
         node._parents = parents
         node.local_grads = local
