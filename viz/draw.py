@@ -39,6 +39,7 @@ import numpy as np
 
 from autograd import RULES, topological_order
 from autograd.stepping import local_derivative
+from nn.arguments import is_whole
 
 from . import labels, style
 from .notebook import GraphDrawing
@@ -289,7 +290,7 @@ def draw_graph(root: Any, rankdir: str = "LR", show_data: bool = True, show_grad
     if collapse not in (None, False, True, "module"):
         raise ValueError(f"collapse must be 'module' (one box per nn.Module call) or None, "
                          f"got {collapse!r}")
-    if not isinstance(precision, int) or precision < 0:
+    if not is_whole(precision) or precision < 0:
         raise ValueError(f"precision must be a whole number of decimals >= 0, got {precision!r}")
     if grads is not None and not isinstance(grads, Mapping):
         raise TypeError(f"grads must map nodes to gradients (a dict, as "
