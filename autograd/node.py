@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from . import pickling
+
 
 class Notes(NamedTuple):
     """A node's label, role and scope, in one record that many nodes can share."""
@@ -68,6 +70,19 @@ class Node:
     """
 
     __slots__ = ()
+
+    # Pickle and deep-copy without recursion, at any depth (see autograd.pickling).
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        return pickling.reduce_node(self)
+
+    def __setstate__(self, state: tuple) -> None:
+        pickling.restore_node(self, state)
+
+    def __copy__(self) -> Node:
+        return pickling.copy_node(self)
+
+    def __deepcopy__(self, memo: dict) -> Node:
+        return pickling.deepcopy_node(self, memo)
 
     @property
     def parents(self) -> tuple:
