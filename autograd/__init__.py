@@ -22,8 +22,8 @@ from .graph import topological_order
 from .rules import RULES, Rule
 from .state import enable_grad, is_grad_enabled, no_grad, scope
 from .stepping import Step, backward_steps
-from .tensor import (
-    Tensor,
+from .tensor import Tensor
+from .tensor_functions import (
     concatenate,
     cross_entropy,
     log_softmax,
