@@ -217,7 +217,7 @@ class Node:
         return self._apply(rules.SIGMOID)
 
     def relu(self) -> Self:
-        """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
+        """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch). nan stays nan."""
         return self._apply(rules.RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Self:
@@ -237,13 +237,13 @@ class Node:
         return self._apply(rules.STEP)
 
     def sign(self) -> Self:
-        """-1, 0 or 1; derivative 0."""
+        """-1, 0 or 1 (0 at nan for Value, as PyTorch); derivative 0, also at ±inf and nan."""
         return self._apply(rules.SIGN)
 
     def sin(self) -> Self:
-        """sin(x), d/dx = cos(x)."""
+        """sin(x), d/dx = cos(x). Value: ValueError at ±inf (Tensor: nan)."""
         return self._apply(rules.SIN)
 
     def cos(self) -> Self:
-        """cos(x), d/dx = -sin(x)."""
+        """cos(x), d/dx = -sin(x). Value: ValueError at ±inf (Tensor: nan)."""
         return self._apply(rules.COS)

@@ -36,11 +36,11 @@ def sqrt(x: float) -> float:
 def power(a: float, b: float) -> float:
     if a == 0 and b < 0:
         raise ZeroDivisionError("0 cannot be raised to a negative power")
-    result = a**b
-    if isinstance(result, complex):
+    # (checked, not left to Python: (-inf) ** 0.5 is inf there, though (-1) ** 0.5 is complex)
+    if a < 0 and math.isfinite(b) and not float(b).is_integer():
         raise ValueError("a negative base needs a whole-number exponent "
                          "(the result would be complex)")
-    return float(result)
+    return float(a**b)
 
 
 def power_slope(x: float, n: float) -> float:
@@ -51,6 +51,19 @@ def power_slope(x: float, n: float) -> float:
     if x == 0 and n < 1:
         return math.inf
     return n * power(x, n - 1)
+
+
+def exponent_slope(out: float, a: float, b: float) -> float:
+    """d(a**b)/db = a**b·ln a; 0 at a = 0 (with b >= 0, a**b is 0 or 1 there, flat in b),
+    as PyTorch gives; nan for a < 0."""
+    if a == 0 and b >= 0:
+        return 0.0
+    return out * log_or_nan(a)
+
+
+def sqrt_slope(out: float) -> float:
+    """d sqrt(x)/dx = 1/(2·sqrt(x)): inf at 0 (a vertical tangent), as PyTorch."""
+    return 0.5 / out if out else math.copysign(math.inf, out)
 
 
 def divide(a: float, b: float) -> float:
@@ -72,7 +85,7 @@ def sigmoid(x: float) -> float:
 
 
 def relu(x: float) -> float:
-    return x if x > 0 else 0.0
+    return 0.0 if x <= 0 else x  # nan stays nan, as PyTorch
 
 
 def leaky_relu(x: float, slope: float) -> float:

@@ -38,6 +38,15 @@ class Value(Node):
     numbers given to ``dot`` or ``sum_values`` are). A number in a binary operation is
     a constant folded into it, not a node: ``x + 1`` is one node, op ``"x+c"``, with
     ``attrs == {"constant": 1.0}``.
+
+    Where no real number results, a Value raises rather than carry nan or inf on
+    silently: division by 0 and 0 to a negative power (ZeroDivisionError); log of
+    x <= 0, sqrt of x < 0, a negative base to a fractional power, sin or cos of ±inf
+    (ValueError); exp above 709.78 (OverflowError). Tensor gives numpy's inf and nan
+    there. Everywhere else, nan, ±inf and -0.0 in and out match PyTorch's float64, but
+    for two choices: relu's slope at nan is 0 (PyTorch passes the gradient through), and
+    a local derivative of 0 times an infinite or nan upstream gradient is nan, the chain
+    rule's product (PyTorch's relu and sign give 0 there).
     """
 
     __slots__ = ("data", "grad", "op", "_parents", "local_grads", "attrs", "_notes",
@@ -356,5 +365,7 @@ VALUE_OPS = SimpleNamespace(
     sin=Value.sin, cos=Value.cos, step=Value.step, sign=Value.sign, relu=Value.relu,
     leaky_relu=Value.leaky_relu, power=lambda a, b: a ** b, divide=lambda a, b: a / b,
     power_slope=lambda x, n: n * x ** (n - 1) if n != 0 else 0.0,
-    log_or_nan=_log_or_nan,
+    log_or_nan=_log_or_nan, sqrt_slope=lambda out: 0.5 / out,
+    exponent_slope=lambda out, a, b: (0.0 if getattr(a, "data", a) == 0
+                                      and getattr(b, "data", b) >= 0 else out * _log_or_nan(a)),
 )
