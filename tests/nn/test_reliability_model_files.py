@@ -29,6 +29,14 @@ def unchanged(model, before):
         np.array_equal(after[k], before[k]) for k in before)
 
 
+def assert_load_refused(model, path, pattern):
+    """Loading ``path`` raises ModelFileError matching ``pattern`` and changes nothing."""
+    before = snapshot(model)
+    with pytest.raises(ModelFileError, match=pattern):
+        model.load(path)
+    assert unchanged(model, before)
+
+
 BAD_DTYPES = {
     "complex": lambda shape: np.ones(shape, dtype=complex) * (1 + 2j),
     "timedelta": lambda shape: np.ones(shape, dtype="timedelta64[s]"),
@@ -66,10 +74,7 @@ def test_a_tensor_model_refuses_complex_instead_of_dropping_the_imaginary_part(t
     write_npz(tmp_path / "m.npz", dict(state))
     manual_seed(1)
     target = Sequential(Linear(3, 4), Linear(4, 2))
-    before = snapshot(target)
-    with pytest.raises(ModelFileError, match="'layers.1.bias'.*complex128"):
-        target.load(tmp_path / "m.npz")
-    assert unchanged(target, before)
+    assert_load_refused(target, tmp_path / "m.npz", "'layers.1.bias'.*complex128")
 
 
 def test_an_object_entry_is_refused_from_its_header(tmp_path):
@@ -77,11 +82,8 @@ def test_an_object_entry_is_refused_from_its_header(tmp_path):
     state = dict(Sequential(Linear(1, 1)).state_dict())
     state["layers.0.bias"] = np.array([{"not": "a number"}], dtype=object)
     write_npz(tmp_path / "m.npz", state)  # numpy pickles it; we never unpickle
-    target = Sequential(Linear(1, 1))
-    before = snapshot(target)
-    with pytest.raises(ModelFileError, match="'layers.0.bias'.*dtype object"):
-        target.load(tmp_path / "m.npz")
-    assert unchanged(target, before)
+    assert_load_refused(Sequential(Linear(1, 1)), tmp_path / "m.npz",
+                        "'layers.0.bias'.*dtype object")
 
 
 def test_integer_entries_load_as_numbers(tmp_path):
@@ -118,12 +120,9 @@ def test_shapes_are_checked_from_headers_before_any_data_is_read(tmp_path, monke
     real_read = nn.serialization._read
     monkeypatch.setattr(nn.serialization, "_read",
                         lambda archive, name: read.append(name) or real_read(archive, name))
-    model = Sequential(Linear(3, 4))
-    before = snapshot(model)
-    with pytest.raises(ModelFileError, match=r"'layers.0.weight'.*\(2000, 2000\).*\(3, 4\)"):
-        model.load(path)
+    assert_load_refused(Sequential(Linear(3, 4)), path,
+                        r"'layers.0.weight'.*\(2000, 2000\).*\(3, 4\)")
     assert read == []  # refused from the header alone
-    assert unchanged(model, before)
 
 
 def test_an_entry_the_model_lacks_is_not_read(tmp_path, monkeypatch):
