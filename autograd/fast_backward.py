@@ -91,8 +91,14 @@ def _count_consumers(root: Node) -> int:
     stack = [root]
     while stack:
         parents = stack.pop()._parents
-        if type(parents) is not tuple:  # one parent, kept bare (see autograd.node)
-            parents = (parents,)
+        if type(parents) is not tuple:  # one parent, kept bare (see autograd.node): no loop
+            if parents._waiting:
+                parents._waiting += 1
+            else:
+                parents._waiting = 1
+                reached += 1
+                stack.append(parents)
+            continue
         for parent in parents:
             if parent._waiting:
                 parent._waiting += 1

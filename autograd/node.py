@@ -13,10 +13,14 @@ one per ``nn`` module call, it was made in).
     >>> y.parents == (w,), y.scope, w.label, w.role
     (True, ('layer',), 'w', 'parameter')
 
-The three notes share one field, ``_notes``: the nodes made in one scope with no label
-and no role all point to the same ``Notes`` record, and setting a note gives the node a
-record of its own (a field per note on every node slowed Python's garbage collector,
-see benchmarks/NOTES.md).
+Two fields are stored compactly, because Python's cyclic garbage collector rereads
+every field of every live node while a large graph grows (benchmarks/NOTES.md):
+
+- ``_parents`` keeps a single parent bare, not in a tuple of one (a million 1-tuples
+  are a million more objects to rescan); ``.parents`` is always a tuple, and only
+  ``record`` and the fast walk see the bare form;
+- the three notes share ``_notes``: the nodes made in one scope with no label and no
+  role all point to the same ``Notes`` record; setting a note gives the node its own.
 
 The elementwise functions ``exp``, ``tanh``, ``relu``, ... are written here once for
 ``Value`` and ``Tensor``: each looks up its rule and records it with ``self._apply``.
@@ -94,7 +98,7 @@ _BACKWARD_RAN: weakref.WeakSet = weakref.WeakSet()
 class Node:
     """The base of ``Value`` and ``Tensor``: parents, notes and the shared functions.
 
-    A subclass has the slots ``op``, ``_parents`` (a tuple), ``attrs`` (an ``Attrs``)
+    A subclass has the slots ``op``, ``_parents`` (see above), ``attrs`` (an ``Attrs``)
     and ``_notes`` (a ``Notes``), and a method ``_apply(rule, attrs)`` that records
     ``rule`` on this one node.
     """
@@ -182,6 +186,20 @@ class Node:
         else:
             _BACKWARD_RAN.discard(self)
 
+    # --- comparisons: of the numbers, no gradient (a Tensor gives a boolean array) -----
+    # == is left as identity: nodes are dictionary keys in the walks.
+    def __lt__(self, other: Any) -> Any:
+        return self.data < _data(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.data >= _data(other)
+
     # --- the elementwise functions Value and Tensor share (one rule each) -------------
     def __neg__(self) -> Self:
         return self._apply(rules.NEG)
@@ -247,3 +265,8 @@ class Node:
     def cos(self) -> Self:
         """cos(x), d/dx = -sin(x). Value: ValueError at ±inf (Tensor: nan)."""
         return self._apply(rules.COS)
+
+
+def _data(x: Any) -> Any:
+    """A node's number or array; anything else as it is."""
+    return x.data if isinstance(x, Node) else x

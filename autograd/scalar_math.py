@@ -5,6 +5,15 @@ formula runs on floats (here), on ``Value`` nodes (to differentiate a derivative
 and on numpy arrays (``Tensor``). Functions here raise ``ValueError``,
 ``ZeroDivisionError`` or ``OverflowError`` on bad input; the engine adds the operation
 and the offending value to the message.
+
+So where no real number results, a ``Value`` raises rather than carry nan or inf on
+silently: division by 0 and 0 to a negative power (ZeroDivisionError); log of x <= 0,
+sqrt of x < 0, a negative base to a fractional power, sin or cos of ±inf (ValueError);
+exp above 709.78 (OverflowError). ``Tensor`` gives numpy's inf and nan there. Everywhere
+else nan, ±inf and -0.0 in and out match PyTorch's float64, but for two choices: relu's
+slope at nan is 0 (PyTorch passes the gradient through), and a local derivative of 0
+times an infinite or nan upstream gradient is nan, the chain rule's product (PyTorch's
+relu and sign give 0 there). tests/autograd/test_reliability_edge_values.py checks it.
 """
 
 from __future__ import annotations

@@ -10,15 +10,11 @@
     array([[ 0.5, -1. ],
            [ 0. ,  0. ]])
 
-Elementwise operations reuse the rules of ``Value`` (``rules.py``): the local derivative
-is computed on arrays and the gradient is ``sum_to(upstream * local, x.shape)``, summed
-back over the axes broadcasting stretched. Other operations (``@``, ``sum``, indexing,
-softmax, conv2d) have VJPs (vector-Jacobian products) in ``tensor_rules.py`` and
-``conv.py``. The functions of several Tensors (``matmul``, ``where``, ``cross_entropy``,
-...) are in ``tensor_functions.py``, the checks of what users pass in ``tensor_checks.py``.
-The walks in ``graph.py`` take Tensors and Values alike.
-
-Rules of thumb, as in PyTorch:
+Elementwise operations reuse the rules of ``Value`` (``rules.py``) on arrays; the others
+(``@``, ``sum``, indexing, softmax, conv2d) have VJPs in ``tensor_rules.py`` and
+``conv.py``. Functions of several Tensors are in ``tensor_functions.py``, the checks of
+what users pass in ``tensor_checks.py``, the backward step on arrays in
+``tensor_backward.py``. Rules of thumb, as in PyTorch:
 
 - dtype follows the input: float32 stays float32, Python numbers and lists give float64,
   integer arrays stay integer (labels, indices). A Python number in an operation takes
@@ -50,13 +46,11 @@ import numpy as np
 from . import array_math, fast_backward, graph, rules
 from . import tensor_checks as checks
 from . import tensor_rules as trules
-from .node import NO_ATTRS, Attrs, Node, notes_for
+from .node import NO_ATTRS, Attrs, Node, _data, notes_for
 from .state import STATE, current_recording
-from .value import Value
+from .tensor_backward import array_contributions
 
 Number = numbers.Real
-# Rules whose gradient may divide by zero or take a log of 0: numpy must not warn there.
-_DIVIDES = {"/", "log", "sqrt", "**", "pow"}
 
 
 class Tensor(Node):
@@ -110,30 +104,7 @@ class Tensor(Node):
         (None for a parent that wants no gradient)."""
         if create_graph:
             return self._contributions_as_graph(upstream)
-        if type(upstream) is not np.ndarray:  # a float seed, or a numpy scalar from a sum
-            upstream = np.asarray(upstream, dtype=self.data.dtype)
-        rule = rules.RULES[self.op]
-        parents = self._parents
-        xs = [p.data for p in parents]
-        needs = [p._requires_grad for p in parents]
-        if rule.op in _DIVIDES:  # 1/x at x = 0 is inf, as in PyTorch; forward already warned
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grads = _array_gradients(rule, upstream, self.data, xs, needs, self.attrs)
-        else:
-            grads = _array_gradients(rule, upstream, self.data, xs, needs, self.attrs)
-        for i, g in enumerate(grads):
-            if g is None:
-                continue
-            data = parents[i].data
-            if g.shape != data.shape:  # undo broadcasting: sum over the stretched axes
-                g = grads[i] = array_math.sum_to(g, data.shape)
-            if g.dtype != data.dtype:  # e.g. a float32 weight in a float64 expression
-                grads[i] = g.astype(data.dtype)
-            elif g is upstream and not parents[i]._parents:
-                # A leaf is handed the upstream array itself (d(a+b)/da = 1), which other
-                # nodes hold too; a leaf's .grad must be its own (optimisers change it).
-                grads[i] = g.copy()
-        return grads
+        return array_contributions(self, upstream)
 
     def _contributions_as_graph(self, upstream: Any) -> list:
         """The same contributions built from Tensor operations (for create_graph=True)."""
@@ -165,9 +136,8 @@ class Tensor(Node):
             self.grad = np.array(gradient, dtype=self.data.dtype)
 
     def _seed(self, create_graph: bool) -> Any:
-        if self.data.size != 1:
-            raise RuntimeError(f"grad() of a Tensor of shape {self.shape}: the output must be "
-                               f"a single number; reduce it first, e.g. grad(y.sum(), ...)")
+        checks.one_number(self, "grad() of", "reduce it first, e.g. grad(y.sum(), ...)",
+                          RuntimeError)
         ones = np.ones_like(self.data)
         return _constant_leaf(ones) if create_graph else ones
 
@@ -182,23 +152,7 @@ class Tensor(Node):
         ``grad`` is d loss / d self; it may be left out only when self holds one number.
         Gradients accumulate; set ``.grad = None`` (or ``model.zero_grad()``) to restart.
         """
-        if not self._requires_grad:
-            raise RuntimeError(
-                "backward() on a Tensor that does not require gradients: none of the "
-                "Tensors it was computed from has requires_grad=True (or it was computed "
-                "under no_grad()); create the inputs with Tensor(..., requires_grad=True)")
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() on a Tensor of shape {self.shape} needs grad=: the starting "
-                    f"gradient is 1 only for a single number; reduce first (y.sum().backward())"
-                    f" or pass grad= an array of shape {self.shape}")
-            seed = np.ones_like(self.data)
-        else:
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
-            if seed.shape != self.shape:
-                raise ValueError(f"backward(grad=...) got shape {seed.shape}, but the Tensor "
-                                 f"has shape {self.shape}; they must be equal")
+        seed = checks.backward_seed(self, grad)
         fast_backward.backward(self, seed)  # graph.propagate's optimised twin
 
     def zero_grad(self) -> None:
@@ -217,26 +171,14 @@ class Tensor(Node):
 
     def item(self) -> float:
         """The single number in a one-entry Tensor, as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a Tensor with one entry, got shape {self.shape}")
-        return self.data.item()
+        return checks.one_number(self, "item() of", "use .data for the array").item()
 
     # --- arithmetic ---------------------------------------------------------------------
     def _operand(self, other: Any, symbol: str) -> Tensor:
+        """The other operand as a Tensor: itself, or a number or array as a constant leaf."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, Value):
-            raise TypeError(f"cannot combine a Tensor and a Value with {symbol}: {other!r} "
-                            f"is a scalar graph node; use Tensor({other.data!r}) as a "
-                            f"constant, or build the computation from Tensors only")
-        if isinstance(other, Number) and not isinstance(other, bool):
-            # A Python number takes the Tensor's float dtype: x * 0.5 stays float32.
-            dtype = self.data.dtype if self.data.dtype.kind == "f" else None
-            return _constant_leaf(np.asarray(other, dtype=dtype))
-        if isinstance(other, (np.ndarray, np.generic)):
-            return _constant_leaf(checks.as_array(other))
-        raise TypeError(f"cannot use {other!r} ({type(other).__name__}) with {symbol} on a "
-                        f"Tensor: use a number, a numpy array or a Tensor")
+        return _constant_leaf(checks.operand_array(self, other, symbol))
 
     def __add__(self, other: Any) -> Tensor:
         return record(rules.ADD, (self, self._operand(other, "+")))
@@ -278,20 +220,6 @@ class Tensor(Node):
 
     def __rmatmul__(self, other: Any) -> Tensor:  # other @ self
         return self._operand(other, "@") @ self
-
-    # Comparisons give plain boolean arrays (no gradient), e.g. for where(x > 0, x, 0).
-    # == is left as identity: nodes are dictionary keys in the backward walk.
-    def __lt__(self, other: Any) -> np.ndarray:
-        return self.data < _plain(other)
-
-    def __le__(self, other: Any) -> np.ndarray:
-        return self.data <= _plain(other)
-
-    def __gt__(self, other: Any) -> np.ndarray:
-        return self.data > _plain(other)
-
-    def __ge__(self, other: Any) -> np.ndarray:
-        return self.data >= _plain(other)
 
     # --- elementwise functions: exp, log, tanh, relu, ... are in Node (shared with Value)
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
@@ -422,9 +350,7 @@ class Tensor(Node):
         return bool(self.data)
 
     def __float__(self) -> float:
-        if self.data.size != 1:
-            raise ValueError(f"float() needs a Tensor with one entry, got shape {self.shape}")
-        return float(self.data.item())
+        return float(checks.one_number(self, "float() of", "use .data for the array").item())
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=20)
@@ -489,22 +415,6 @@ def _constant_leaf(array: np.ndarray) -> Tensor:
     return Tensor(array, role="constant")
 
 
-def _plain(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _array_gradients(rule: rules.Rule, upstream: np.ndarray, out: np.ndarray,
-                     xs: list, needs: list, attrs: Attrs) -> list:
-    """Each input's gradient on arrays, before summing back over broadcast axes."""
-    if rule.vjp is not None:
-        return list(rule.vjp(array_math, upstream, out, *xs, needs=needs, **attrs))
-    local_grads = rule.fixed_local_grads or rule.local_grads(array_math, out, *xs, **attrs)
-    # upstream × local: the chain rule; a local derivative of 1 passes the array on as is
-    return [None if not need else upstream if type(local) is float and local == 1.0
-            else upstream * local
-            for local, need in zip(local_grads, needs, strict=True)]
-
-
 # --- the ``ops`` namespace for rules applied to Tensors (gradients as graphs) -------------
 def _sum_to(x: Tensor, shape: tuple) -> Tensor:
     if x.shape == shape:
@@ -541,5 +451,5 @@ TENSOR_OPS = SimpleNamespace(
     sum=lambda x, axis=None, keepdims=False: x.sum(axis, keepdims),
     sum_to=_sum_to, broadcast_to=lambda x, shape: x.broadcast_to(shape),
     reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),
-    scatter=_scatter, constant=_plain, softmax=lambda x, axis: x.softmax(axis),
+    scatter=_scatter, constant=_data, softmax=lambda x, axis: x.softmax(axis),
 )

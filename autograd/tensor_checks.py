@@ -101,6 +101,51 @@ def index_key(key: Any) -> Any:
     return tuple(one(p) for p in key) if isinstance(key, tuple) else one(key)
 
 
+def operand_array(tensor: Any, other: Any, symbol: str) -> np.ndarray:
+    """A number or array combined with ``tensor`` as an array, or a TypeError."""
+    if isinstance(other, Value):
+        raise TypeError(f"cannot combine a Tensor and a Value with {symbol}: {other!r} "
+                        f"is a scalar graph node; use Tensor({other.data!r}) as a "
+                        f"constant, or build the computation from Tensors only")
+    if isinstance(other, numbers.Number) and not isinstance(other, bool):
+        # A Python number takes the Tensor's float dtype: x * 0.5 stays float32.
+        dtype = tensor.data.dtype if tensor.data.dtype.kind == "f" else None
+        return np.asarray(other, dtype=dtype)
+    if isinstance(other, (np.ndarray, np.generic)):
+        return as_array(other)
+    raise TypeError(f"cannot use {other!r} ({type(other).__name__}) with {symbol} on a "
+                    f"Tensor: use a number, a numpy array or a Tensor")
+
+
+def one_number(tensor: Any, what: str, instead: str, error: type = ValueError) -> np.ndarray:
+    """The Tensor's data when it holds one number, else an error saying what to do."""
+    if tensor.data.size != 1:
+        raise error(f"{what} a Tensor of shape {tensor.shape}: the Tensor must have one "
+                    f"entry (a single number); {instead}")
+    return tensor.data
+
+
+def backward_seed(tensor: Any, grad: Any) -> np.ndarray:
+    """d loss / d tensor where ``tensor.backward(grad)`` starts, checked."""
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            "backward() on a Tensor that does not require gradients: none of the "
+            "Tensors it was computed from has requires_grad=True (or it was computed "
+            "under no_grad()); create the inputs with Tensor(..., requires_grad=True)")
+    if grad is None:
+        if tensor.data.size != 1:
+            raise RuntimeError(
+                f"backward() on a Tensor of shape {tensor.shape} needs grad=: the starting "
+                f"gradient is 1 only for a single number; reduce first (y.sum().backward())"
+                f" or pass grad= an array of shape {tensor.shape}")
+        return np.ones_like(tensor.data)
+    seed = np.array(grad.data if isinstance(grad, Node) else grad, dtype=tensor.dtype)
+    if seed.shape != tensor.shape:
+        raise ValueError(f"backward(grad=...) got shape {seed.shape}, but the Tensor "
+                         f"has shape {tensor.shape}; they must be equal")
+    return seed
+
+
 def matmul_shapes(a: Any, b: Any) -> None:
     """``a @ b`` is defined for these shapes, or a ValueError saying what to change."""
     if a.ndim == 0 or b.ndim == 0:

@@ -92,31 +92,22 @@ def _extreme_vjp(ops, upstream, out, x, needs=(True,), axis=None, keepdims=False
     return (_reshape(ops, upstream, kept) * share,)
 
 
-# ufunc.reduce directly: np.sum/np.mean add a Python wrapper that costs more than the
-# arithmetic at a batch of 64.
-REDUCE_SUM = define(
-    op="reduce_sum", name="reduce_sum", vjp=_sum_vjp,
-    forward=lambda ops, x, axis=None, keepdims=False: np.add.reduce(x, axis, None, None,
-                                                                    keepdims),
-    formulas=("d sum(x)/dx_i = 1",), describe=lambda **a: f"sum({_axis_text(**a)})")
-MEAN = define(
-    op="mean", name="mean", vjp=_mean_vjp,
-    forward=lambda ops, x, axis=None, keepdims=False: np.add.reduce(x, axis, None, None,
-                                                                    keepdims)
-    / _count(x.shape, axis),
-    formulas=("d mean(x)/dx_i = 1/n",), describe=lambda **a: f"mean({_axis_text(**a)})")
-MAX = define(
-    op="max", name="max", vjp=_extreme_vjp,
-    forward=lambda ops, x, axis=None, keepdims=False: np.maximum.reduce(x, axis, None, None,
-                                                                        keepdims),
-    formulas=("d max(x)/dx_i = 1 where x_i is the maximum, else 0 (ties share)",),
-    describe=lambda **a: f"max({_axis_text(**a)})")
-MIN = define(
-    op="min", name="min", vjp=_extreme_vjp,
-    forward=lambda ops, x, axis=None, keepdims=False: np.minimum.reduce(x, axis, None, None,
-                                                                        keepdims),
-    formulas=("d min(x)/dx_i = 1 where x_i is the minimum, else 0 (ties share)",),
-    describe=lambda **a: f"min({_axis_text(**a)})")
+def _reduction(op: str, shown: str, ufunc: np.ufunc, vjp, formula: str, mean: bool = False):
+    """A rule reducing over ``axis`` with ``ufunc`` (divided by the count for a mean)."""
+    def forward(ops, x, axis=None, keepdims=False):
+        # ufunc.reduce directly: np.sum adds a Python wrapper that costs more than the sum
+        out = ufunc.reduce(x, axis, None, None, keepdims)
+        return out / _count(x.shape, axis) if mean else out
+    return define(op=op, name=op, forward=forward, vjp=vjp, formulas=(formula,),
+                  describe=lambda **attrs: f"{shown}({_axis_text(**attrs)})")
+
+
+REDUCE_SUM = _reduction("reduce_sum", "sum", np.add, _sum_vjp, "d sum(x)/dx_i = 1")
+MEAN = _reduction("mean", "mean", np.add, _mean_vjp, "d mean(x)/dx_i = 1/n", mean=True)
+MAX = _reduction("max", "max", np.maximum, _extreme_vjp,
+                 "d max(x)/dx_i = 1 where x_i is the maximum, else 0 (ties share)")
+MIN = _reduction("min", "min", np.minimum, _extreme_vjp,
+                 "d min(x)/dx_i = 1 where x_i is the minimum, else 0 (ties share)")
 
 
 # --- shapes -----------------------------------------------------------------------------

@@ -37,16 +37,7 @@ class Value(Node):
     (``"parameter"``, ``"input"``; ``"constant"`` for a number made a leaf, as the plain
     numbers given to ``dot`` or ``sum_values`` are). A number in a binary operation is
     a constant folded into it, not a node: ``x + 1`` is one node, op ``"x+c"``, with
-    ``attrs == {"constant": 1.0}``.
-
-    Where no real number results, a Value raises rather than carry nan or inf on
-    silently: division by 0 and 0 to a negative power (ZeroDivisionError); log of
-    x <= 0, sqrt of x < 0, a negative base to a fractional power, sin or cos of ±inf
-    (ValueError); exp above 709.78 (OverflowError). Tensor gives numpy's inf and nan
-    there. Everywhere else, nan, ±inf and -0.0 in and out match PyTorch's float64, but
-    for two choices: relu's slope at nan is 0 (PyTorch passes the gradient through), and
-    a local derivative of 0 times an infinite or nan upstream gradient is nan, the chain
-    rule's product (PyTorch's relu and sign give 0 there).
+    ``attrs == {"constant": 1.0}``. Where it raises on edge values: ``scalar_math``.
     """
 
     __slots__ = ("data", "grad", "op", "_parents", "local_grads", "attrs", "_notes",
@@ -95,34 +86,34 @@ class Value(Node):
     def __add__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.ADD, (self, other))
-        return record(rules.ADD_CONSTANT, (self,), _constant(other, "+"))
+        return record_with_constant(rules.ADD_CONSTANT, self, _constant(other, "+"))
 
     def __radd__(self, other: Any) -> Value:  # other + self == self + other, exactly
-        return record(rules.ADD_CONSTANT, (self,), _constant(other, "+"))
+        return record_with_constant(rules.ADD_CONSTANT, self, _constant(other, "+"))
 
     def __sub__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.SUB, (self, other))
-        return record(rules.SUB_CONSTANT, (self,), _constant(other, "-"))
+        return record_with_constant(rules.SUB_CONSTANT, self, _constant(other, "-"))
 
     def __rsub__(self, other: Any) -> Value:  # other - self
-        return record(rules.CONSTANT_SUB, (self,), _constant(other, "-"))
+        return record_with_constant(rules.CONSTANT_SUB, self, _constant(other, "-"))
 
     def __mul__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.MUL, (self, other))
-        return record(rules.MUL_CONSTANT, (self,), _constant(other, "*"))
+        return record_with_constant(rules.MUL_CONSTANT, self, _constant(other, "*"))
 
     def __rmul__(self, other: Any) -> Value:  # other * self == self * other, exactly
-        return record(rules.MUL_CONSTANT, (self,), _constant(other, "*"))
+        return record_with_constant(rules.MUL_CONSTANT, self, _constant(other, "*"))
 
     def __truediv__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return record(rules.DIV, (self, other))
-        return record(rules.DIV_CONSTANT, (self,), _constant(other, "/"))
+        return record_with_constant(rules.DIV_CONSTANT, self, _constant(other, "/"))
 
     def __rtruediv__(self, other: Any) -> Value:  # other / self
-        return record(rules.CONSTANT_DIV, (self,), _constant(other, "/"))
+        return record_with_constant(rules.CONSTANT_DIV, self, _constant(other, "/"))
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
@@ -133,7 +124,7 @@ class Value(Node):
         return record(rules.POW, (self,), Attrs(exponent=float(exponent)))
 
     def __rpow__(self, base: Any) -> Value:  # base ** self
-        return record(rules.CONSTANT_POW, (self,), _constant(base, "**"))
+        return record_with_constant(rules.CONSTANT_POW, self, _constant(base, "**"))
 
     # (neg, abs, exp, log, tanh, relu, ...: written once for Value and Tensor, in Node)
 
@@ -164,18 +155,6 @@ class Value(Node):
     def __float__(self) -> float:
         return self.data
 
-    def __lt__(self, other: Any) -> bool:
-        return self.data < _number(other)
-
-    def __le__(self, other: Any) -> bool:
-        return self.data <= _number(other)
-
-    def __gt__(self, other: Any) -> bool:
-        return self.data > _number(other)
-
-    def __ge__(self, other: Any) -> bool:
-        return self.data >= _number(other)
-
     def __repr__(self) -> str:
         text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
         if self.label:
@@ -190,29 +169,46 @@ def _short(number: float) -> str:
     return repr(rounded if rounded != 0 or number == 0 else number)
 
 
-def _number(other: Any) -> float:
-    return other.data if isinstance(other, Value) else other
-
-
 # --- recording an operation --------------------------------------------------------------
 def record(rule: rules.Rule, parents: tuple[Value, ...], attrs: Attrs = NO_ATTRS) -> Value:
     """Apply ``rule`` to the parents' numbers: the new node, with its local derivatives.
 
-    The one way a Value operation is recorded. Under ``no_grad()`` the node is a leaf.
+    Every Value operation is recorded here (a number folded in, as in ``x + 1``, through
+    its thin twin ``record_with_constant``). Under ``no_grad()`` the node is a leaf.
 
     >>> a, b = Value(2.0), Value(3.0)
     >>> record(rules.MUL, (a, b)).local_grads      # d(a*b)/da = b, d(a*b)/db = a
     (3.0, 2.0)
     """
-    # (a list comprehension costs more than the arithmetic; most operations have one input)
-    xs = (parents[0].data,) if len(parents) == 1 else [parent.data for parent in parents]
+    xs = [parent.data for parent in parents]
     try:
         out = rule.forward(scalar_math, *xs, **attrs)
         local_grads = rule.fixed_local_grads or rule.local_grads(scalar_math, out, *xs, **attrs)
     except (ArithmeticError, ValueError) as error:
         raise _with_operands(error, rule, xs, attrs) from None
+    return _node(rule, out, parents[0] if len(parents) == 1 else parents, local_grads, attrs)
+
+
+def record_with_constant(rule: rules.Rule, x: Value, attrs: Attrs) -> Value:
+    """``record(rule, (x,), attrs)`` for ``x + 1`` and its kind, ``attrs["constant"]`` the 1.
+
+    The same node, the rule called without star-arguments: they cost more than the
+    arithmetic, a quarter more per ``x + 1`` (benchmarks/NOTES.md).
+    """
+    data, constant = x.data, attrs["constant"]
+    try:
+        out = rule.forward(scalar_math, data, constant)
+        local_grads = rule.fixed_local_grads or rule.local_grads(scalar_math, out, data,
+                                                                 constant)
+    except (ArithmeticError, ValueError) as error:
+        raise _with_operands(error, rule, [data], attrs) from None
+    return _node(rule, out, x, local_grads, attrs)
+
+
+def _node(rule: rules.Rule, out: float, parents: tuple | Value, local_grads: tuple,
+          attrs: Attrs) -> Value:
     # Not Value(out): __init__ checks a label and a role this node does not have, and
-    # that was a fifth of building a long chain. test_node.py pins every field set here.
+    # that would add 28% to x + 1 (benchmarks/NOTES.md). test_node.py pins these fields.
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -222,7 +218,7 @@ def record(rule: rules.Rule, parents: tuple[Value, ...], attrs: Attrs = NO_ATTRS
     node._pending = None
     if state.grad_enabled:
         node.op = rule.op
-        node._parents = parents[0] if len(parents) == 1 else parents  # see autograd.node
+        node._parents = parents  # one parent is kept bare (see autograd.node)
         node.local_grads = local_grads
         node.attrs = attrs
     else:  # a leaf: nothing to backpropagate through
