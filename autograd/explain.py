@@ -31,6 +31,7 @@ from .value import Value
 WIDTH = 88             # characters per line of text (a notebook cell shows ~120)
 MAX_FACTORS = 20       # longer paths are shown in the per-node form
 MAX_PER_NODE_LINES = 40  # the per-node form shows the first and last 20 nodes
+MAX_TERMS = 8          # and of a node with more consumers, the first 6 terms
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,11 @@ def _per_node_lines(order: list, count: dict, names: dict, adjoint: dict) -> lis
         if skipped and half <= number < half + skipped:
             continue
         this = _symbol(names[node])
-        terms = " + ".join(f"d{top}/d{_symbol(names[c])} · d{_symbol(names[c])}/d{this}"
-                           for c in consumers.get(node, []))
+        users = consumers.get(node, [])
+        terms = [f"d{top}/d{_symbol(names[c])} · d{_symbol(names[c])}/d{this}"
+                 for c in users[:MAX_TERMS - 2 if len(users) > MAX_TERMS else MAX_TERMS]]
+        if len(users) > len(terms):
+            terms.append(f"… ({len(users) - len(terms):,} more terms)")
+        terms = " + ".join(terms)
         lines.append(f"  d{top}/d{this} = {terms} = {_num(adjoint[node])}")
     return lines

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from autograd import Value, explain, grad
+from autograd import Value, explain, grad, sum_values
 from autograd.explain import MAX_FACTORS, WIDTH, markdown_code, markdown_text, wrap
 
 
@@ -101,3 +101,14 @@ def test_markdown_helpers():
     assert markdown_text("a<b>&c") == "a&lt;b&gt;&amp;c"
     assert markdown_code("d|a|/da = sign(a)") == "`d\\|a\\|/da = sign(a)`"
     assert markdown_code("`x`") == "`` `x` ``"
+
+
+def test_a_node_with_thousands_of_consumers_shows_a_few_terms_and_counts_the_rest():
+    x = Value(2.0, label="x")
+    y = sum_values([x * float(i) for i in range(5_000)])
+    y.label = "L"
+    explanation = explain(y, wrt=x)
+    text = str(explanation)
+    assert "(4,994 more terms)" in text
+    assert len(text.splitlines()) < 50 and max(map(len, text.splitlines())) <= WIDTH
+    assert explanation.total == pytest.approx(sum(range(5_000)))
