@@ -25,10 +25,11 @@ from __future__ import annotations
 import copy
 import copyreg
 import operator
+import threading
 import weakref
 from typing import Any
 
-# Fields of graph walks (see autograd.graph): a loaded node starts outside any walk.
+# Scratch fields of the fast walk (autograd.fast_backward): a loaded node starts outside it.
 SCRATCH_FIELDS = {"_waiting": 0, "_pending": None}
 
 # Nodes whose ancestors are being written right now, before them, so they write only
@@ -36,7 +37,14 @@ SCRATCH_FIELDS = {"_waiting": 0, "_pending": None}
 # (a node's own fields and parent references are always a complete description);
 # it only decides how deep pickle recurses. (A pickle that fails part-way leaves some
 # marks behind; pickling such a node alone then recurses as Python's default does.)
-_WRITTEN_IN_ORDER: dict[int, weakref.ref] = {}
+class _Marks(threading.local):
+    """Per thread: two threads pickling overlapping graphs never see each other's marks."""
+
+    def __init__(self) -> None:
+        self.written_in_order: dict[int, weakref.ref] = {}
+
+
+_MARKS = _Marks()
 _FIELDS: dict[type, tuple[tuple[str, ...], Any]] = {}
 _SHARED_AS_IS = (float, int, str, bool, type(None))  # what deepcopy would return unchanged
 
@@ -61,7 +69,7 @@ class _EndOfAncestors:
 
     def __reduce__(self) -> tuple:
         for key in self.keys:
-            _WRITTEN_IN_ORDER.pop(key, None)
+            _MARKS.written_in_order.pop(key, None)
         return type(None), ()  # loads as None
 
 
@@ -73,14 +81,15 @@ def reduce_node(node: Any) -> tuple:
     """
     names, read = fields_of(type(node))
     state = (names, read(node))
-    mark = _WRITTEN_IN_ORDER.pop(id(node), None)
+    marks = _MARKS.written_in_order
+    mark = marks.pop(id(node), None)
     if mark is not None and mark() is node:
         return copyreg.__newobj__, (type(node),), state
     from .graph import topological_order  # (graph imports node, which imports us)
 
     ancestors = topological_order(node)[:-1]
     keys = [id(ancestor) for ancestor in ancestors]
-    _WRITTEN_IN_ORDER.update(zip(keys, map(weakref.ref, ancestors)))
+    marks.update(zip(keys, map(weakref.ref, ancestors)))
     ancestors.append(_EndOfAncestors(keys))
     return copyreg.__newobj__, (type(node),), (ancestors, *state)  # ancestors first
 
