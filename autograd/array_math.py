@@ -22,13 +22,17 @@ exp = np.exp
 tanh = np.tanh
 sin = np.sin
 cos = np.cos
-sign = np.sign
 divide = np.divide
 power = np.power
 matmul = np.matmul
 reshape = np.reshape
 transpose = np.transpose
 broadcast_to = np.broadcast_to
+
+
+def sign(x: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1 elementwise; 0 at nan, as PyTorch and Value (numpy gives nan)."""
+    return np.sign(x, out=np.zeros_like(x), where=~np.isnan(x))
 
 
 def power_slope(x: np.ndarray, n: float | np.ndarray) -> np.ndarray:

@@ -232,3 +232,11 @@ def test_random_graphs_match_pytorch_float64(program):
     for mine, reference in zip(ours[:len(leaves)], theirs[:len(leaves)], strict=True):
         expected = 0.0 if reference.grad is None else reference.grad.item()
         assert same(mine.grad, expected), (leaves, steps, mine.grad, expected)
+
+
+def test_tensor_sign_and_abs_at_nan_agree_with_value():
+    x = Tensor(np.array([nan, -2.0, 0.0], dtype=np.float32), requires_grad=True)
+    assert x.sign().data.tolist() == [0.0, -1.0, 0.0] and x.sign().dtype == np.float32
+    abs(x).sum().backward()
+    assert x.grad.tolist() == [0.0, -1.0, 0.0]
+    assert value_and_grads(lambda v: abs(v), nan)[1] == 0.0
