@@ -240,3 +240,15 @@ def test_tensor_sign_and_abs_at_nan_agree_with_value():
     abs(x).sum().backward()
     assert x.grad.tolist() == [0.0, -1.0, 0.0]
     assert value_and_grads(lambda v: abs(v), nan)[1] == 0.0
+
+
+def test_zero_to_the_zero_as_a_differentiable_graph():
+    a, b = Value(0.0), Value(0.0)
+    da, db = grad(a ** b, [a, b], create_graph=True)  # was a ZeroDivisionError
+    assert (float(da), float(db)) == (0.0, 0.0)
+    x = Tensor(np.array([0.0, 2.0]), requires_grad=True)
+    n = Tensor(np.array([0.0, 3.0]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 0 ** -1 in the branch where() leaves out
+        dx, dn = grad((x ** n).sum(), [x, n], create_graph=True)
+    assert dx.data.tolist() == [0.0, 12.0] and dn.data[0] == 0.0
