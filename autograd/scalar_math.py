@@ -13,7 +13,7 @@ exp above 709.78 (OverflowError). ``Tensor`` gives numpy's inf and nan there. Ev
 else nan, ±inf and -0.0 in and out match PyTorch's float64, but for two choices: relu's
 slope at nan is 0 (PyTorch passes the gradient through), and a local derivative of 0
 times an infinite or nan upstream gradient is nan, the chain rule's product (PyTorch's
-relu and sign give 0 there). tests/autograd/test_reliability_edge_values.py checks it.
+relu, sign and x**0 give 0 there). tests/autograd/test_reliability_edge_values.py checks it.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def power_slope(x: float, n: float) -> float:
     if n == 0:
         return 0.0
     if x == 0 and n < 1:
-        return math.inf
+        return sqrt_slope(x) if n == 0.5 else math.inf  # x**0.5 is sqrt: -inf at -0.0
     return n * power(x, n - 1)
 
 

@@ -186,6 +186,7 @@ def torch_ops():
     relu = zero_slope(torch.relu, lambda t: (t > 0).double())  # slope 0 at nan
     step = zero_slope(lambda t: (t > 0).double(), lambda t: torch.zeros_like(t))
     sign = zero_slope(torch.sign, lambda t: torch.zeros_like(t))
+    to_the_zero = zero_slope(lambda t: t ** 0, lambda t: torch.zeros_like(t))
     f64 = torch.float64
 
     def apply(kind, nodes, number):
@@ -196,7 +197,8 @@ def torch_ops():
             "tanh": x.tanh, "sigmoid": x.sigmoid, "relu": lambda: relu(x),
             "leaky_relu": lambda: torch.nn.functional.leaky_relu(x, 0.1),
             "step": lambda: step(x), "sign": lambda: sign(x), "sin": x.sin, "cos": x.cos,
-            "pow_number": lambda: x ** number, "number_pow": lambda: torch.pow(c, x),
+            "pow_number": lambda: x ** number if number != 0 else to_the_zero(x),
+            "number_pow": lambda: torch.pow(c, x),
             "add_number": lambda: x + number, "sub_number": lambda: x - number,
             "number_sub": lambda: number - x, "mul_number": lambda: x * number,
             "div_number": lambda: x / number, "number_div": lambda: number / x,
