@@ -1,4 +1,4 @@
-"""Backprop one edge at a time: the same walk as ``backward()``, recorded as steps.
+"""Backprop one edge at a time: the reference walk (``graph.propagate``) recorded as steps.
 
     >>> from autograd import Value, backward_steps
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")

@@ -54,6 +54,7 @@ def as_array(data: Any) -> np.ndarray:
 
 def require_tensor(x: Any, name: str) -> Any:
     """``x`` itself when it is a Tensor, else a TypeError saying to wrap it."""
+    # (a node that is not a Value: tensor.py imports this module, so not Tensor itself)
     if isinstance(x, Node) and not isinstance(x, Value):
         return x
     raise TypeError(f"{name} needs Tensors, got {x!r} ({type(x).__name__}); wrap it: Tensor(x)")
