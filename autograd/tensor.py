@@ -441,10 +441,9 @@ TENSOR_OPS = SimpleNamespace(
     sigmoid=Tensor.sigmoid, sin=Tensor.sin, cos=Tensor.cos, step=Tensor.step,
     sign=Tensor.sign, relu=Tensor.relu, leaky_relu=Tensor.leaky_relu,
     power=lambda a, b: a ** b, divide=lambda a, b: a / b, log_or_nan=_log_or_nan,
-    power_slope=lambda x, n: (
-        _where(n.data == 0, _constant_leaf(np.zeros((), x.dtype)), n * x ** (n - 1))
-        if isinstance(n, Tensor) else n * x ** (n - 1) if n != 0
-        else _constant_leaf(np.zeros_like(x.data))),  # 0 where n = 0, as array_math
+    # (a Tensor exponent keeps n·x**(n-1) even where n = 0: its derivative in n is not 0)
+    power_slope=lambda x, n: n * x ** (n - 1) if isinstance(n, Tensor) or n != 0 else
+    _constant_leaf(np.zeros_like(x.data)),
     sqrt_slope=lambda out: 0.5 / out, exponent_slope=lambda out, a, b: _where(
         (a.data == 0) & (b.data >= 0), _constant_leaf(np.zeros((), out.dtype)),
         out * _log_or_nan(a)),  # 0 where a = 0 and b >= 0, as array_math

@@ -360,7 +360,7 @@ VALUE_OPS = SimpleNamespace(
     exp=Value.exp, log=Value.log, sqrt=Value.sqrt, tanh=Value.tanh, sigmoid=Value.sigmoid,
     sin=Value.sin, cos=Value.cos, step=Value.step, sign=Value.sign, relu=Value.relu,
     leaky_relu=Value.leaky_relu, power=lambda a, b: a ** b, divide=lambda a, b: a / b,
-    power_slope=lambda x, n: 0.0 if getattr(n, "data", n) == 0 else n * x ** (n - 1),
+    power_slope=lambda x, n: n * x ** (n - 1) if n != 0 else 0.0,
     log_or_nan=_log_or_nan, sqrt_slope=lambda out: 0.5 / out,
     exponent_slope=lambda out, a, b: (0.0 if getattr(a, "data", a) == 0
                                       and getattr(b, "data", b) >= 0 else out * _log_or_nan(a)),
