@@ -13,7 +13,8 @@ exp above 709.78 (OverflowError). ``Tensor`` gives numpy's inf and nan there. Ev
 else nan, ±inf and -0.0 in and out match PyTorch's float64, but for two choices: relu's
 slope at nan is 0 (PyTorch passes the gradient through), and a local derivative of 0
 times an infinite or nan upstream gradient is nan, the chain rule's product (PyTorch's
-relu, sign and x**0 give 0 there). tests/autograd/test_reliability_edge_values.py checks it.
+relu, sign and a**b at b = 0 give 0 there). tests/autograd/test_reliability_edge_values.py
+checks it.
 """
 
 from __future__ import annotations

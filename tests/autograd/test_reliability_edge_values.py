@@ -187,6 +187,24 @@ def torch_ops():
     step = zero_slope(lambda t: (t > 0).double(), lambda t: torch.zeros_like(t))
     sign = zero_slope(torch.sign, lambda t: torch.zeros_like(t))
     to_the_zero = zero_slope(lambda t: t ** 0, lambda t: torch.zeros_like(t))
+
+    class Power(torch.autograd.Function):
+        """a ** b with PyTorch's own slopes, multiplied by the upstream gradient rather
+        than masked (PyTorch's pow gives 0 where b = 0 even under a nan upstream)."""
+
+        @staticmethod
+        def forward(ctx, a, b):
+            out = a ** b
+            ctx.save_for_backward(a, b, out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            a, b, out = ctx.saved_tensors
+            with torch.enable_grad():
+                a_, b_ = a.detach().requires_grad_(), b.detach().requires_grad_()
+                slope_a, slope_b = torch.autograd.grad(a_ ** b_, (a_, b_))
+            return g * slope_a, g * slope_b
     f64 = torch.float64
 
     def apply(kind, nodes, number):
@@ -203,7 +221,7 @@ def torch_ops():
             "number_sub": lambda: number - x, "mul_number": lambda: x * number,
             "div_number": lambda: x / number, "number_div": lambda: number / x,
             "+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y, "/": lambda: x / y,
-            "pow": lambda: x ** y, "sum": lambda: torch.stack(nodes).sum(),
+            "pow": lambda: Power.apply(x, y), "sum": lambda: torch.stack(nodes).sum(),
             "dot": lambda: (torch.stack(nodes) * number).sum() + x,
         }
         return table[kind]()
