@@ -22,7 +22,6 @@ exp = np.exp
 tanh = np.tanh
 sin = np.sin
 cos = np.cos
-sign = np.sign
 divide = np.divide
 power = np.power
 matmul = np.matmul
@@ -31,9 +30,29 @@ transpose = np.transpose
 broadcast_to = np.broadcast_to
 
 
-def power_slope(x: np.ndarray, n: float) -> np.ndarray:
-    """n·x**(n-1); all zeros when n = 0 (x**0 is flat, even at 0)."""
-    return n * np.power(x, n - 1) if n != 0 else np.zeros_like(x)
+def sign(x: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1 elementwise; 0 at nan, as PyTorch and Value (numpy gives nan)."""
+    return np.sign(x, out=np.zeros_like(x), where=~np.isnan(x))
+
+
+def power_slope(x: np.ndarray, n: float | np.ndarray) -> np.ndarray:
+    """n·x**(n-1); 0 where n = 0 (x**0 is flat, even at 0)."""
+    if np.ndim(n) == 0:
+        return n * np.power(x, n - 1) if n != 0 else np.zeros_like(x)
+    return np.where(n == 0, 0, n * np.power(x, n - 1)).astype(x.dtype, copy=False)
+
+
+def exponent_slope(out: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """d(a**b)/db = a**b·ln a; 0 where a = 0 and b >= 0 (a**b is flat in b there), nan
+    where a < 0, as PyTorch."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = out * np.log(a)
+    return np.where((a == 0) & (b >= 0), 0, slope).astype(out.dtype, copy=False)
+
+
+def sqrt_slope(out: np.ndarray) -> np.ndarray:
+    """1/(2·sqrt(x)): inf where x = 0, as PyTorch."""
+    return 0.5 / out
 
 
 def log(x: np.ndarray) -> np.ndarray:

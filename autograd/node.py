@@ -32,7 +32,7 @@ import numbers
 import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import rules
+from . import pickling, rules
 
 if TYPE_CHECKING:  # (typing.Self is Python 3.11+; annotations are never evaluated)
     from typing import Self
@@ -107,6 +107,19 @@ class Node:
 
     def _apply(self, rule: rules.Rule, attrs: Attrs = NO_ATTRS) -> Self:
         raise NotImplementedError
+
+    # Pickle and deep-copy without recursion, at any depth (see autograd.pickling).
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        return pickling.reduce_node(self)
+
+    def __setstate__(self, state: tuple) -> None:
+        pickling.restore_node(self, state)
+
+    def __copy__(self) -> Node:
+        return pickling.copy_node(self)
+
+    def __deepcopy__(self, memo: dict) -> Node:
+        return pickling.deepcopy_node(self, memo)
 
     @property
     def parents(self) -> tuple:
@@ -222,7 +235,7 @@ class Node:
         return self._apply(rules.SIGMOID)
 
     def relu(self) -> Self:
-        """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
+        """max(x, 0); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch). nan stays nan."""
         return self._apply(rules.RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Self:
@@ -242,15 +255,15 @@ class Node:
         return self._apply(rules.STEP)
 
     def sign(self) -> Self:
-        """-1, 0 or 1; derivative 0."""
+        """-1, 0 or 1 (0 at nan for Value, as PyTorch); derivative 0, also at ±inf and nan."""
         return self._apply(rules.SIGN)
 
     def sin(self) -> Self:
-        """sin(x), d/dx = cos(x)."""
+        """sin(x), d/dx = cos(x). Value: ValueError at ±inf (Tensor: nan)."""
         return self._apply(rules.SIN)
 
     def cos(self) -> Self:
-        """cos(x), d/dx = -sin(x)."""
+        """cos(x), d/dx = -sin(x). Value: ValueError at ±inf (Tensor: nan)."""
         return self._apply(rules.COS)
 
 

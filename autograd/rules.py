@@ -145,8 +145,8 @@ POW = define(op="**", name="power", forward=lambda ops, x, exponent: ops.power(x
              describe=lambda exponent: f"**{_fmt(exponent)}")
 # a ** b with both sides in the graph.
 POWV = define(op="pow", name="power_both", forward=lambda ops, a, b: ops.power(a, b),
-              local_grads=lambda ops, out, a, b: (b * ops.power(a, b - 1.0),
-                                                  out * ops.log_or_nan(a)),
+              local_grads=lambda ops, out, a, b: (ops.power_slope(a, b),
+                                                  ops.exponent_slope(out, a, b)),
               formulas=("d(a**b)/da = b·a**(b-1)", "d(a**b)/db = a**b·ln a"),
               describe=lambda: "**")
 
@@ -185,7 +185,8 @@ CONSTANT_DIV = define(op="c/x", name="constant_div",
                       describe=lambda constant: f"{_fmt(constant)} /")
 CONSTANT_POW = define(op="c**x", name="constant_power",
                       forward=lambda ops, x, constant: ops.power(constant, x),
-                      local_grads=lambda ops, out, x, constant: (out * ops.log_or_nan(constant),),
+                      local_grads=lambda ops, out, x, constant: (
+                          ops.exponent_slope(out, constant, x),),
                       formulas=("d(c**x)/dx = c**x·ln c",),
                       describe=lambda constant: f"{_fmt(constant)} **")
 
@@ -197,7 +198,7 @@ EXP = define(op="exp", name="exp", forward=lambda ops, x: ops.exp(x),
 LOG = define(op="log", name="log", forward=lambda ops, x: ops.log(x),
              local_grads=lambda ops, out, x: (1.0 / x,), formulas=("d ln(x)/dx = 1/x",))
 SQRT = define(op="sqrt", name="sqrt", forward=lambda ops, x: ops.sqrt(x),
-              local_grads=lambda ops, out, x: (0.5 / out,),
+              local_grads=lambda ops, out, x: (ops.sqrt_slope(out),),
               formulas=("d sqrt(x)/dx = 1/(2·sqrt(x))",))
 TANH = define(op="tanh", name="tanh", forward=lambda ops, x: ops.tanh(x),
               local_grads=lambda ops, out, x: (1.0 - out * out,),
@@ -214,11 +215,12 @@ LEAKY_RELU = define(op="leaky_relu", name="leaky_relu",
                     formulas=lambda i, n: "d leaky_relu(x)/dx = 1 if x > 0 else slope",
                     describe=lambda slope: f"leaky_relu({_fmt(slope)})")
 # Heaviside step: flat on both sides of 0, so its derivative is 0 wherever it exists.
+# (0, not 0·x: that is nan at x = ±inf or nan)
 STEP = define(op="step", name="step", forward=lambda ops, x: ops.step(x),
-              local_grads=lambda ops, out, x: (0.0 * x,),
+              fixed_local_grads=(0.0,),
               formulas=("d step(x)/dx = 0 (undefined at 0)",))
 SIGN = define(op="sign", name="sign", forward=lambda ops, x: ops.sign(x),
-              local_grads=lambda ops, out, x: (0.0 * x,),
+              fixed_local_grads=(0.0,),
               formulas=("d sign(x)/dx = 0 (undefined at 0)",))
 SIN = define(op="sin", name="sin", forward=lambda ops, x: ops.sin(x),
              local_grads=lambda ops, out, x: (ops.cos(x),), formulas=("d sin(x)/dx = cos(x)",))

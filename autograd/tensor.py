@@ -47,7 +47,7 @@ from . import array_math, fast_backward, graph, rules
 from . import tensor_checks as checks
 from . import tensor_rules as trules
 from .node import NO_ATTRS, Attrs, Node, _data, notes_for
-from .state import STATE
+from .state import STATE, current_recording
 from .tensor_backward import array_contributions
 
 Number = numbers.Real
@@ -384,11 +384,12 @@ def record(rule: rules.Rule, parents: tuple[Tensor, ...], attrs: Attrs = NO_ATTR
     node = _new(Tensor)
     node.data = out if type(out) is np.ndarray else np.asarray(out)
     node.grad = None
-    node._notes = STATE.notes
+    state = current_recording()  # this thread's (or task's) gradient mode and scope
+    node._notes = state.notes
     node._waiting = 0
     node._pending = None
     recording = False
-    if STATE.grad_enabled:
+    if state.grad_enabled:
         for p in parents:
             if p._requires_grad:
                 recording = True
@@ -440,8 +441,12 @@ TENSOR_OPS = SimpleNamespace(
     sigmoid=Tensor.sigmoid, sin=Tensor.sin, cos=Tensor.cos, step=Tensor.step,
     sign=Tensor.sign, relu=Tensor.relu, leaky_relu=Tensor.leaky_relu,
     power=lambda a, b: a ** b, divide=lambda a, b: a / b, log_or_nan=_log_or_nan,
-    power_slope=lambda x, n: n * x ** (n - 1) if n != 0 else _constant_leaf(
-        np.zeros_like(x.data)),
+    # (a Tensor exponent keeps n·x**(n-1) even where n = 0: its derivative in n is not 0)
+    power_slope=lambda x, n: n * x ** (n - 1) if isinstance(n, Tensor) or n != 0 else
+    _constant_leaf(np.zeros_like(x.data)),
+    sqrt_slope=lambda out: 0.5 / out, exponent_slope=lambda out, a, b: _where(
+        (a.data == 0) & (b.data >= 0), _constant_leaf(np.zeros((), out.dtype)),
+        out * _log_or_nan(a)),  # 0 where a = 0 and b >= 0, as array_math
     matmul=lambda a, b: a @ b,
     swap_last=lambda x: x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2),
     sum=lambda x, axis=None, keepdims=False: x.sum(axis, keepdims),

@@ -85,7 +85,9 @@ def _extreme_vjp(ops, upstream, out, x, needs=(True,), axis=None, keepdims=False
     # The gradient goes to the entries equal to the extreme, shared equally among ties.
     kept = kept_shape(x.shape, axis)
     data = ops.constant(x)
-    hits = (data == np.reshape(ops.constant(out), kept)).astype(data.dtype)
+    extreme = np.reshape(ops.constant(out), kept)
+    # A nan is the extreme where there is one (as PyTorch): the gradient goes to it.
+    hits = ((data == extreme) | (np.isnan(data) & np.isnan(extreme))).astype(data.dtype)
     share = hits / np.sum(hits, axis=axis, keepdims=True)
     return (_reshape(ops, upstream, kept) * share,)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import fast_backward, graph, rules, scalar_math
 from .node import NO_ATTRS, Attrs, Node, notes_for
-from .state import STATE
+from .state import STATE, current_recording
 
 Number = numbers.Real
 
@@ -37,7 +37,7 @@ class Value(Node):
     (``"parameter"``, ``"input"``; ``"constant"`` for a number made a leaf, as the plain
     numbers given to ``dot`` or ``sum_values`` are). A number in a binary operation is
     a constant folded into it, not a node: ``x + 1`` is one node, op ``"x+c"``, with
-    ``attrs == {"constant": 1.0}``.
+    ``attrs == {"constant": 1.0}``. Where it raises on edge values: ``scalar_math``.
     """
 
     __slots__ = ("data", "grad", "op", "_parents", "local_grads", "attrs", "_notes",
@@ -212,10 +212,11 @@ def _node(rule: rules.Rule, out: float, parents: tuple | Value, local_grads: tup
     node = _new(Value)
     node.data = out
     node.grad = 0.0
-    node._notes = STATE.notes
+    state = current_recording()  # this thread's (or task's) gradient mode and scope
+    node._notes = state.notes
     node._waiting = 0
     node._pending = None
-    if STATE.grad_enabled:
+    if state.grad_enabled:
         node.op = rule.op
         node._parents = parents  # one parent is kept bare (see autograd.node)
         node.local_grads = local_grads
@@ -360,5 +361,7 @@ VALUE_OPS = SimpleNamespace(
     sin=Value.sin, cos=Value.cos, step=Value.step, sign=Value.sign, relu=Value.relu,
     leaky_relu=Value.leaky_relu, power=lambda a, b: a ** b, divide=lambda a, b: a / b,
     power_slope=lambda x, n: n * x ** (n - 1) if n != 0 else 0.0,
-    log_or_nan=_log_or_nan,
+    log_or_nan=_log_or_nan, sqrt_slope=lambda out: 0.5 / out,
+    exponent_slope=lambda out, a, b: (0.0 if getattr(a, "data", a) == 0
+                                      and getattr(b, "data", b) >= 0 else out * _log_or_nan(a)),
 )

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .arguments import is_real, is_whole
 from .seeding import generator
 
 
@@ -196,8 +197,8 @@ def train_test_split(*arrays: Any, test_size: float = 0.25, shuffle: bool = True
     (7, 3)
     """
     n = _length(arrays)
-    if isinstance(test_size, float):
-        if not 0 < test_size < 1:
+    if not is_whole(test_size):
+        if not is_real(test_size) or not 0 < test_size < 1:
             raise ValueError(f"test_size as a fraction must be in (0, 1), got {test_size}")
         n_test = max(1, int(round(test_size * n)))
     else:
@@ -254,7 +255,7 @@ class KFold:
     """
 
     def __init__(self, n_splits: int = 5, shuffle: bool = False, seed: int | None = None) -> None:
-        if not isinstance(n_splits, int) or n_splits < 2:
+        if not is_whole(n_splits) or n_splits < 2:
             raise ValueError(f"n_splits must be a whole number >= 2, got {n_splits!r}")
         self.n_splits, self.shuffle, self.seed = n_splits, shuffle, seed
 
@@ -308,8 +309,7 @@ class StratifiedKFold(KFold):
 
 def check_batch_size(batch_size: Any) -> int:
     """``batch_size`` as an int, or a ValueError naming it (0, 1.5, True are refused)."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
+    if not is_whole(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     return int(batch_size)
 

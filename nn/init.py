@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .arguments import is_whole
 from .seeding import RandomSource, generator
 
 Shape = Sequence[int]
@@ -149,9 +150,9 @@ def get(init: str | Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
 
 
 def _check_shape(shape: Shape) -> tuple[int, ...]:
-    if isinstance(shape, (int, np.integer)):
+    if is_whole(shape):
         shape = (int(shape),)
     shape = tuple(shape)
-    if not shape or any(not isinstance(n, (int, np.integer)) or n < 1 for n in shape):
+    if not shape or any(not is_whole(n) or n < 1 for n in shape):
         raise ValueError(f"a weight shape needs positive whole sizes, got {shape!r}")
     return tuple(int(n) for n in shape)

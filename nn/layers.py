@@ -30,6 +30,7 @@ import numpy as np
 from autograd import Tensor, Value
 
 from . import init as initialisers
+from .arguments import is_real, is_whole
 from .keras_names import get_initializer
 from .module import Module
 from .seeding import generator
@@ -57,7 +58,7 @@ def parameter(array: np.ndarray, label: str, dtype: Any = np.float64) -> Tensor:
 
 
 def _whole(name: str, value: Any, least: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+    if not is_whole(value) or value < least:
         raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
     return int(value)
 
@@ -288,7 +289,7 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5) -> None:
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        if not is_real(p) or not 0 <= p < 1:
             raise ValueError(f"dropout probability p must be in [0, 1), got {p!r}")
         self.p = float(p)
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
 import os
 import shutil
 import struct
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,8 @@ MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 
+MAX_IDX_BYTES = 1 << 30
+MAX_FILE_BYTES = 1 << 26  # the largest MNIST file, gzipped, is 9.9 MB
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
@@ -56,33 +60,52 @@ def md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_idx(path: str | Path) -> np.ndarray:
+def read_idx(path: str | Path, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """An IDX file (gzip or plain) as a numpy array.
 
     The format: two zero bytes, a type code (0x08 = unsigned byte), the number of
-    dimensions, each dimension as a big-endian 32-bit integer, then the data.
+    dimensions, each dimension as a big-endian 32-bit integer, then the data. Only the
+    bytes the header announces are read, and at most ``max_bytes`` of data (1 GiB; all
+    of MNIST is 55 MB), so a damaged header or an endless stream cannot exhaust memory.
     """
     path = Path(path)
+    _check_regular_file(path)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as handle:
-            raw = handle.read()
-    except (OSError, EOFError) as error:
+            magic = handle.read(4)
+            if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
+                raise MNISTError(f"{path} is not an IDX file (bad magic number {magic.hex()})")
+            ndim = magic[3]
+            dims = handle.read(4 * ndim)
+            if len(dims) < 4 * ndim:
+                raise MNISTError(f"{path}: the header announces {ndim} dimensions but the file "
+                                 f"ends after {4 + len(dims)} bytes; it is truncated or damaged")
+            shape = struct.unpack(f">{ndim}I", dims)
+            dtype = np.dtype(_IDX_TYPES[magic[2]])
+            expected = math.prod(shape) * dtype.itemsize  # a Python int: cannot overflow
+            if expected > max_bytes:
+                raise MNISTError(f"{path}: the header says shape {shape}, {expected:,} bytes of "
+                                 f"data, more than max_bytes={max_bytes:,}; the file is damaged "
+                                 f"or not IDX (pass a larger max_bytes if it is real)")
+            data = handle.read(expected + 1)  # one byte more tells a file that is too long
+    except (OSError, EOFError, zlib.error) as error:
         raise MNISTError(f"cannot read {path}: {error}") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
-        raise MNISTError(f"{path} is not an IDX file (bad magic number {raw[:4].hex()})")
-    ndim = raw[3]
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise MNISTError(f"{path}: the header announces {ndim} dimensions but the file ends "
-                         f"after {len(raw)} bytes; it is truncated or damaged")
-    shape = struct.unpack(f">{ndim}I", raw[4:header])
-    dtype = np.dtype(_IDX_TYPES[raw[2]])
-    expected = int(np.prod(shape)) * dtype.itemsize
-    if len(raw) - header != expected:
+    if len(data) != expected:
+        held = f"{len(data)}" if len(data) <= expected else "more"
         raise MNISTError(f"{path}: header says shape {shape} ({expected} bytes of data) but the "
-                         f"file holds {len(raw) - header} bytes; it is truncated or damaged")
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
+                         f"file holds {held} bytes; it is truncated or damaged")
+    return np.frombuffer(data, dtype=dtype).reshape(shape)
+
+
+def _check_regular_file(path: Path) -> None:
+    """A folder or a device (an endless stream) in place of a data file: a clear error."""
+    if path.is_dir():
+        raise MNISTError(f"{path} is a folder, not a data file; remove it or point to the "
+                         f"folder that holds the MNIST files")
+    if path.exists() and not path.is_file():
+        raise MNISTError(f"{path} is not a regular file (a device or a pipe?); MNIST is read "
+                         f"from the four downloaded files")
 
 
 def _how_to_get(directory: Path) -> str:
@@ -134,6 +157,10 @@ def load_mnist(path: str | Path | None = None, download: bool = False
                 raise MNISTError(f"MNIST file {name} not found in {directory}; "
                                  f"{_how_to_get(directory)}")
             _download(name, directory)
+        _check_regular_file(file)
+        if file.stat().st_size > MAX_FILE_BYTES:  # hashing gigabytes only to fail the check
+            raise MNISTError(f"{file} is {file.stat().st_size:,} bytes, larger than any MNIST "
+                             f"file ({MAX_FILE_BYTES:,}); delete it and download it again")
         actual = md5(file)
         if actual != expected_md5:
             raise MNISTError(f"{file} has MD5 {actual}, but the published MD5 is {expected_md5}; "

@@ -22,7 +22,7 @@ import numpy as np
 from autograd import Value, no_grad, scope
 
 from .keras_model import KerasMethods
-from .serialization import ModelFileError, load_state, save_state
+from .serialization import ModelFileError, check_dtype, load_state, save_state
 
 
 class Module(KerasMethods):
@@ -209,8 +209,7 @@ class Module(KerasMethods):
             if array.shape != current.shape:
                 raise ModelFileError(f"{name!r}: the weights have shape {array.shape} but the "
                                      f"model's {kind} has shape {current.shape}")
-            if not np.issubdtype(array.dtype, np.number):
-                raise ModelFileError(f"{name!r}: expected numbers, got dtype {array.dtype}")
+            check_dtype(name, array.dtype)
             arrays[name] = array
         for name, (kind, target) in targets.items():
             array = arrays[name]
@@ -235,7 +234,8 @@ class Module(KerasMethods):
     def load(self, path: str | Path) -> Module:
         """Read weights saved by ``save`` into this model (same architecture); returns self."""
         self._check_built()
-        return self.load_state_dict(load_state(path))
+        shapes = {name: np.shape(array) for name, array in self.state_dict().items()}
+        return self.load_state_dict(load_state(path, shapes))  # shapes checked before reading
 
     # --- a readable description -----------------------------------------------------
     def extra_repr(self) -> str:

@@ -26,6 +26,7 @@ import numpy as np
 
 from autograd import Value, dot, sum_values
 
+from .arguments import is_real
 from .module import reset_grads
 from .schedules import Schedule
 
@@ -106,7 +107,7 @@ def _check_params(params: Iterable[Any], who: str) -> list:
 
 
 def _non_negative(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+    if not is_real(value) or not value >= 0:
         raise ValueError(f"{name} must be a number >= 0, got {value!r}")
     return float(value)
 
@@ -115,7 +116,7 @@ def check_lr(lr: Any) -> float | Schedule:
     """A learning rate: a number > 0 or a ``Schedule``; anything else is rejected."""
     if isinstance(lr, Schedule):
         return lr
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)):
+    if not is_real(lr):
         raise TypeError(f"lr must be a number or a Schedule, got {lr!r}")
     if not (lr > 0 and math.isfinite(lr)):
         raise ValueError(f"lr must be > 0 (a step downhill), got {lr!r}; try 0.1 for SGD or "
@@ -347,7 +348,7 @@ def clip_grad_norm(params: Iterable[Any], max_norm: float) -> float:
     >>> clip_grad_norm([a, b], 1.0), round(a.grad, 3), round(b.grad, 3)
     (5.0, 0.6, 0.8)
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or max_norm <= 0:
+    if not is_real(max_norm) or not max_norm > 0:
         raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
     groups = _groups(_check_params(params, "clip_grad_norm"))
     total = 0.0

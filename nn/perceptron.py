@@ -26,6 +26,7 @@ import numpy as np
 
 from autograd import Value, dot, no_grad
 
+from .arguments import is_real, is_whole
 from .module import Module
 from .scalar_layers import as_inputs
 
@@ -41,7 +42,7 @@ class Perceptron(Module):
     activation = "step"  # named as Neuron names its own (draw_network reads it)
 
     def __init__(self, nin: int) -> None:
-        if not isinstance(nin, int) or nin < 1:
+        if not is_whole(nin) or nin < 1:
             raise ValueError(f"Perceptron needs a whole number of inputs >= 1, got {nin!r}")
         self.w = [Value(0.0, label=f"w{i}", role="parameter") for i in range(nin)]
         self.b = Value(0.0, label="b", role="parameter")
@@ -66,9 +67,9 @@ class Perceptron(Module):
         if not np.all(np.isin(targets, (0.0, 1.0))):
             raise ValueError(f"Perceptron.fit: targets must be 0 or 1, got "
                              f"{sorted(set(targets) - {0.0, 1.0})}")
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0:
+        if not is_real(lr) or not lr > 0:
             raise ValueError(f"lr must be a number > 0, got {lr!r}")
-        if not isinstance(epochs, int) or epochs < 1:
+        if not is_whole(epochs) or epochs < 1:
             raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
         errors = []
         for _ in range(epochs):

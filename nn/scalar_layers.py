@@ -15,6 +15,7 @@ from typing import Any
 
 from autograd import Value, dot
 
+from .arguments import is_whole
 from .module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "step", None)
@@ -43,7 +44,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str | None = "relu") -> None:
-        if not isinstance(nin, int) or nin < 1:
+        if not is_whole(nin) or nin < 1:
             raise ValueError(f"Neuron needs a whole number of inputs >= 1, got {nin!r}")
         _check_activation(activation)
         self.w = [Value(random.uniform(-1, 1), label=f"w{i}", role="parameter")
@@ -66,7 +67,7 @@ class Layer(Module):
     """``nout`` neurons that all see the same inputs; one output returns a Value."""
 
     def __init__(self, nin: int, nout: int, activation: str | None = "relu") -> None:
-        if not isinstance(nout, int) or nout < 1:
+        if not is_whole(nout) or nout < 1:
             raise ValueError(f"Layer needs a whole number of outputs >= 1, got {nout!r}")
         self.neurons = [Neuron(nin, activation) for _ in range(nout)]
         for i, neuron in enumerate(self.neurons):

@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from .arguments import is_real, is_whole
+
 
 class Schedule:
     """Base class: subclasses define ``rate(step)``."""
@@ -24,7 +26,7 @@ class Schedule:
         raise NotImplementedError(f"{type(self).__name__} must define rate(step)")
 
     def __call__(self, step: int) -> float:
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+        if not is_whole(step) or step < 0:
             raise ValueError(f"a schedule's step must be a whole number >= 0, got {step!r}")
         return self.rate(int(step))
 
@@ -34,7 +36,7 @@ class Schedule:
 
 
 def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+    if not is_real(value) or not value > 0:
         raise ValueError(f"{name} must be a number > 0, got {value!r}")
     return float(value)
 
@@ -44,7 +46,7 @@ class StepDecay(Schedule):
 
     def __init__(self, lr: float, step_size: int, gamma: float = 0.1) -> None:
         self.lr = _positive("lr", lr)
-        if not isinstance(step_size, int) or step_size < 1:
+        if not is_whole(step_size) or step_size < 1:
             raise ValueError(f"step_size must be a whole number >= 1, got {step_size!r}")
         self.step_size = step_size
         self.gamma = _positive("gamma", gamma)
@@ -92,9 +94,9 @@ class CosineDecay(Schedule):
     def __init__(self, lr: float, total_steps: int, warmup_steps: int = 0,
                  min_lr: float = 0.0) -> None:
         self.lr = _positive("lr", lr)
-        if not isinstance(total_steps, int) or total_steps < 1:
+        if not is_whole(total_steps) or total_steps < 1:
             raise ValueError(f"total_steps must be a whole number >= 1, got {total_steps!r}")
-        if not isinstance(warmup_steps, int) or not 0 <= warmup_steps < total_steps:
+        if not is_whole(warmup_steps) or not 0 <= warmup_steps < total_steps:
             raise ValueError(f"warmup_steps must be a whole number in [0, total_steps="
                              f"{total_steps}), got {warmup_steps!r}")
         if not 0 <= min_lr < self.lr:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from .arguments import is_whole
+
 # What ``rng=`` arguments take: a Generator, an int seed, or None for nn's own generator.
 RandomSource = np.random.Generator | int | None
 
@@ -29,7 +31,7 @@ _GENERATOR = np.random.default_rng()
 def manual_seed(seed: int) -> None:
     """Seed Python's ``random`` and nn's numpy generator (repeatable inits and shuffles)."""
     global _GENERATOR
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if not is_whole(seed):
         raise TypeError(f"manual_seed needs an int, got {seed!r}")
     _python_random.seed(int(seed))
     _GENERATOR = np.random.default_rng(int(seed))
@@ -67,6 +69,6 @@ def generator(rng: RandomSource = None) -> np.random.Generator:
         return _GENERATOR
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+    if is_whole(rng):
         return np.random.default_rng(int(rng))
     raise TypeError(f"rng must be None, an int seed or a numpy Generator, got {rng!r}")

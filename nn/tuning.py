@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .arguments import is_whole
 from .data import KFold, StratifiedKFold
 from .seeding import seeded
 
@@ -130,7 +131,7 @@ def random_search(train: Trainer, space: dict[str, Any], X: Any, y: Any, n_iter:
     ``rng -> value`` such as ``log_uniform(1e-4, 1e-1)``. For the same budget random
     search covers each single hyperparameter more finely than a grid does.
     """
-    if not isinstance(n_iter, int) or n_iter < 1:
+    if not is_whole(n_iter) or n_iter < 1:
         raise ValueError(f"n_iter must be a whole number >= 1, got {n_iter!r}")
     if not space:
         raise ValueError("space is empty; map each hyperparameter name to a list or a "

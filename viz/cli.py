@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,9 +31,104 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def fail(prog: str, message: str) -> NoReturn:
-    print(f"{prog}: error: {message}", file=sys.stderr)
-    raise SystemExit(2)
+def fail(prog: str, message: str, status: int = 2) -> NoReturn:
+    """One line on stderr; status 2 for a bad argument, 1 for a failure while working."""
+    print(f"{prog}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    raise SystemExit(status)
+
+
+# The command answers within a minute whatever it is given: a renderer still laying
+# out by then is stopped (subprocess.run kills its child when interrupted).
+TIME_LIMIT_SECONDS = 50.0
+MAX_EPOCHS = 10_000  # ~1 ms each: the XOR demo stays well inside the time limit
+# Graphviz's cost grows with the ranks each edge crosses (virtual nodes): the player's
+# layout of x*x*...*x took 3 s at 800 of them, 16 s at 1,800 and 3 min at 2,800.
+MAX_PLAYER_CROSSINGS = 1000
+
+
+class TimeLimitExceeded(Exception):
+    """The command ran past ``TIME_LIMIT_SECONDS``."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``TimeLimitExceeded`` in this thread after ``seconds`` (where SIGALRM exists)."""
+    if (not hasattr(signal, "SIGALRM") or seconds <= 0
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeLimitExceeded(f"took over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def writable_file(prog: str, option: str, path: Path) -> Path:
+    """``path`` can be created: its folder exists and is writable, and it is no folder."""
+    if path.is_dir():
+        fail(prog, f"{option} {path}: is a folder; give a file name inside it")
+    folder = path.parent
+    if not folder.is_dir():
+        fail(prog, f"{option} {path}: the folder {folder} does not exist; create it first")
+    if not os.access(folder, os.W_OK):
+        fail(prog, f"{option} {path}: the folder {folder} is not writable")
+    return path
+
+
+def writable_folder(prog: str, option: str, path: Path) -> Path:
+    """``path`` is a folder, or can be made in the nearest existing (writable) folder."""
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(prog, f"{option} {path}: {existing} is a file, not a folder; choose another "
+                   f"folder name")
+    if not os.access(existing, os.W_OK):
+        fail(prog, f"{option} {path}: the folder {existing} is not writable")
+    return path
+
+
+def partial_name(path: Path) -> Path:
+    """Where ``path`` is written first (same folder and suffix), renamed when all is done."""
+    return path.with_name(f".{path.stem}.partial{path.suffix}")
+
+
+def ranks_crossed(root: Value) -> int:
+    """Sum over edges of the ranks each crosses: Graphviz's virtual nodes, roughly.
+
+    An operation sits one rank after its deepest operation parent; a leaf just before
+    its first use (as Graphviz places them).
+    """
+    order = topological_order(root)
+    rank: dict = {}
+    for node in order:
+        if node.parents:
+            rank[node] = 1 + max((rank[p] for p in node.parents if p.parents), default=0)
+    for node in order:
+        for parent in node.parents:
+            if not parent.parents:
+                rank[parent] = min(rank.get(parent, rank[node]), rank[node] - 1)
+    return sum(rank[node] - rank[parent] for node in order for parent in node.parents)
+
+
+def int_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an int in [low, high], else one line saying the range."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: give {low} .. {high:,}")
+        return value
+    return parse
 
 
 # --- demo ------------------------------------------------------------------------------
@@ -63,7 +163,11 @@ def demo(args: argparse.Namespace) -> int:
     import viz
     from nn import MLP, SGD, fit, logic_gate, manual_seed, mse
 
-    out = Path(args.out)
+    from .rendering import HOW_TO_GET_A_RENDERER, find_renderer
+
+    out = writable_folder("chainrule demo", "--out", Path(args.out))
+    if find_renderer("png") is None:
+        fail("chainrule demo", f"no renderer for the pictures: {HOW_TO_GET_A_RENDERER}")
     out.mkdir(parents=True, exist_ok=True)
     o = build_neuron()
     o.backward()
@@ -107,8 +211,14 @@ def parse_assignment(text: str) -> tuple[str, float]:
 
 
 def graph(args: argparse.Namespace) -> int:
-    """Parse the formula safely, backpropagate, render; optionally explain and replay."""
+    """Parse the formula safely, backpropagate, render; optionally explain and replay.
+
+    Every argument is checked before any work; the files are written under temporary
+    names and renamed only when all of them are done, so a failure leaves nothing.
+    """
     import viz
+
+    from .rendering import HOW_TO_GET_A_RENDERER, find_renderer, format_from_path
 
     prog = "chainrule graph"
     variables: dict[str, float] = {}
@@ -116,6 +226,18 @@ def graph(args: argparse.Namespace) -> int:
         if name in variables:
             fail(prog, f"{name} is given twice")
         variables[name] = value
+    output = writable_file(prog, "-o", Path(args.output))
+    try:
+        format = format_from_path(output)
+    except ValueError as error:
+        fail(prog, f"-o {output}: {error}")
+    renderer = find_renderer(format)
+    if renderer is None or format not in renderer.formats:
+        fail(prog, f"-o {output}: no renderer here writes {format}; save as .svg or .png, "
+                   f"or {HOW_TO_GET_A_RENDERER}")
+    html = writable_file(prog, "--html", Path(args.html)) if args.html else None
+    if html is not None and html.resolve() == output.resolve():
+        fail(prog, f"--html and -o are the same file ({output}); give two names")
     try:
         root = parse_expression(args.expression, variables)
     except ExpressionError as error:
@@ -125,25 +247,54 @@ def graph(args: argparse.Namespace) -> int:
     root.label = root.label or "out"
     # the formula's variables, in graph order: checked, printed and explained from one walk
     leaves = {n.label: n for n in topological_order(root) if not n.parents and n.label}
-    if args.explain is not None:
-        if args.explain not in leaves:
-            fail(prog, f"--explain {args.explain}: not a variable of the formula "
-                       f"(variables: {', '.join(sorted(leaves)) or 'none'})")
-    if args.html:  # the player steps through a fresh pass, so build it before backward
-        html = viz.step_through(root).save_html(args.html)
-        print(f"wrote {Path(html).resolve()}")
-    root.backward()
-    print(f"{root.label} = {root.data:.6g}")
-    for name, leaf in leaves.items():
-        print(f"  d{root.label}/d{name} = {leaf.grad:.6g}")
-    if args.explain is not None:
-        print(explain(root, wrt=leaves[args.explain]))
+    if args.explain is not None and args.explain not in leaves:
+        fail(prog, f"--explain {args.explain}: not a variable of the formula "
+                   f"(variables: {', '.join(sorted(leaves)) or 'none'})")
+    if html is not None and ranks_crossed(root) > MAX_PLAYER_CROSSINGS:
+        fail(prog, f"--html: this formula's player would take minutes to lay out (its edges "
+                   f"cross {ranks_crossed(root):,} ranks, more than {MAX_PLAYER_CROSSINGS:,}); "
+                   f"draw it with -o alone, or step through a smaller formula")
+
+    partials = [partial_name(output)] + ([partial_name(html)] if html else [])
     try:
-        written = viz.render(root, args.output, rankdir=args.rankdir)
-    except (ValueError, RuntimeError, OSError) as error:
-        fail(prog, str(error).splitlines()[0])
-    print(f"wrote {Path(written).resolve()}")
+        if html is not None:  # the player steps through a fresh pass, so before backward
+            viz.step_through(root).save_html(partial_name(html))
+        root.backward()
+        print(f"{root.label} = {root.data:.6g}")
+        for name, leaf in leaves.items():
+            print(f"  d{root.label}/d{name} = {leaf.grad:.6g}")
+        if args.explain is not None:
+            print(explain(root, wrt=leaves[args.explain]))
+        viz.render(root, partial_name(output), rankdir=args.rankdir)
+        for partial, final in zip(partials, [output, html]):
+            partial.replace(final)
+    except OSError as error:  # a full disk, a folder that went away, ...
+        names = " or ".join(str(path) for path in (output, html) if path is not None)
+        fail(prog, f"cannot write {names}: {error.strerror or error}; nothing was written",
+             status=1)
+    except (ValueError, RuntimeError, TimeLimitExceeded) as error:
+        fail(prog, _failure(error), status=1)
+    finally:
+        for partial in partials:
+            partial.unlink(missing_ok=True)
+    if html is not None:
+        print(f"wrote {html.resolve()}")
+    print(f"wrote {output.resolve()}")
     return 0
+
+
+def _failure(error: BaseException) -> str:
+    """One line for an error met while working: its kind and its first line."""
+    if isinstance(error, TimeLimitExceeded):
+        return (f"stopped: the command {error} (graph layout is slow for this formula); "
+                f"draw a smaller formula")
+    if type(error).__name__ == "GraphTooLargeError":  # its advice is for the Python API
+        return f"{str(error).split(';')[0]}: too large to draw here; split the formula"
+    if isinstance(error, OSError) and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"cannot write{where}: {error.strerror}"
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,9 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "(backprop.html), then train an MLP on XOR.")
     run_demo.add_argument("--out", default="chainrule-demo", metavar="DIR",
                           help="folder for the files written (default: chainrule-demo)")
-    run_demo.add_argument("--epochs", type=int, default=300,
-                          help="XOR training epochs (default: 300)")
-    run_demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    run_demo.add_argument("--epochs", type=int_between(1, MAX_EPOCHS), default=300,
+                          help=f"XOR training epochs, 1 .. {MAX_EPOCHS:,} (default: 300)")
+    run_demo.add_argument("--seed", type=int_between(0, 2**32 - 1), default=0,
+                          help="random seed, 0 .. 2**32-1 (default: 0)")
     run_demo.add_argument("--quiet", action="store_true", help="no progress bar")
     run_demo.set_defaults(run=demo)
 
@@ -195,7 +347,18 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    return args.run(args)
+    prog = f"chainrule {args.command}"
+    try:  # (tests shorten the limit through the environment)
+        seconds = float(os.environ.get("CHAINRULE_CLI_TIME_LIMIT", TIME_LIMIT_SECONDS))
+    except ValueError:
+        seconds = TIME_LIMIT_SECONDS
+    try:
+        with time_limit(seconds):
+            return args.run(args)
+    except (ValueError, RuntimeError, OSError, TimeLimitExceeded) as error:
+        fail(prog, _failure(error), status=1)
+    except Exception as error:  # never a traceback on the command line
+        fail(prog, f"unexpected {_failure(error)} (please report this)", status=1)
 
 
 def _entry() -> Any:  # pragma: no cover - the console script

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nn.arguments import is_whole
+
 from . import labels, style
 from .notebook import GraphDrawing
 from .painter import GraphTooLargeError, Painter, signed_size, too_large_message
@@ -140,7 +142,7 @@ def draw_collapsed(drawing: GraphDrawing, order: list, painter: Painter, depth: 
     Raises ``GraphTooLargeError`` when even the collapsed drawing has more than
     ``max_nodes`` nodes.
     """
-    if not isinstance(depth, int) or depth < 0:
+    if not is_whole(depth) or depth < 0:
         raise ValueError(f"depth must be a whole number >= 0 (how many levels of module "
                          f"calls to open), got {depth!r}")
     groups = assign_groups(order, depth)

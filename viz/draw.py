@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from nn.arguments import is_whole
+
 from . import detail, labels, layout
 from .collapse import draw_collapsed
 from .notebook import GraphDrawing
@@ -103,7 +105,7 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     if collapse not in (None, False, True, "module"):
         raise ValueError(f"collapse must be 'module' (one box per nn.Module call) or None, "
                          f"got {collapse!r}")
-    if not isinstance(precision, int) or precision < 0:
+    if not is_whole(precision) or precision < 0:
         raise ValueError(f"precision must be a whole number of decimals >= 0, got {precision!r}")
     if grads is not None and not isinstance(grads, Mapping):
         raise TypeError(f"grads must map nodes to gradients (a dict, as "

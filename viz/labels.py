@@ -27,6 +27,12 @@ from .style import FONT, UNKNOWN, format_number
 _NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML forbids as U+FFFD (a lone surrogate cannot even
+    be written as UTF-8): for whole SVG or HTML documents before they are saved."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def html_text(text: Any) -> str:
     """``text`` as escaped HTML-label content; newlines become line breaks.
 

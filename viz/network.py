@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn import Module
+from nn.arguments import is_whole
 
 from . import style
 from .labels import html_text
@@ -98,7 +99,7 @@ def draw_network(model: Module, *, precision: int = 2, max_units: int = 12) -> G
     Layers wider than ``max_units`` show their first and last units and a "... n more"
     circle; the edges of the units left out are not drawn.
     """
-    if not isinstance(max_units, int) or max_units < 3:
+    if not is_whole(max_units) or max_units < 3:
         raise ValueError(f"max_units must be a whole number >= 3, got {max_units!r}")
     layers = dense_layers(model)
     sizes = [layers[0].weights.shape[0]] + [layer.weights.shape[1] for layer in layers]

@@ -236,7 +236,7 @@ class Player:
         """One self-contained HTML file (no network): previous / next / play, a step
         counter and the arrow keys. Returns the path written."""
         path = Path(path)
-        path.write_text(player_html.page(self, title), encoding="utf-8")
+        path.write_text(labels.xml_safe(player_html.page(self, title)), encoding="utf-8")
         return path
 
     def save_frames(self, directory: str | Path, format: str = "svg") -> list[Path]:
@@ -255,7 +255,7 @@ class Player:
             path = directory / f"frame_{frame:03d}.{format}"
             if format == "svg":
                 path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
-                                + self.frame_svg(frame), encoding="utf-8")
+                                + labels.xml_safe(self.frame_svg(frame)), encoding="utf-8")
             else:
                 path.write_bytes(rendering.render_source(self.frame_source(frame), "png"))
             paths.append(path)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd import RULES, Value, grad
+from nn.arguments import is_whole
 from nn.metrics import predicted_classes
 from nn.schedules import Schedule
 from nn.training import History, predict
@@ -156,7 +157,7 @@ def decision_grid(model: Any, X: Any, resolution: int = 200, padding: float = 0.
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"a decision boundary needs 2-D inputs (N, 2), got shape {X.shape}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+    if not is_whole(resolution) or resolution < 2:
         raise ValueError(f"resolution must be a whole number of grid points >= 2 per side, "
                          f"got {resolution!r}")
     low, high = X.min(axis=0) - padding, X.max(axis=0) + padding

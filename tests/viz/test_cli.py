@@ -64,3 +64,93 @@ def test_help_documents_every_option():
 def test_version():
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("chainrule ")
+
+
+# --- nothing written, nothing hung (issue 16) --------------------------------------------
+CHAIN_200 = "*".join(["x"] * 200)
+CHAIN_240 = "x" + "+1" * 240  # 481 nodes
+
+
+def files_in(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def assert_one_line_error(result, status, *words):
+    assert result.returncode == status, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["graph", "x*x", "x=2", "--html", "missing/p.html"], ["--html", "does not exist"]),
+    (["graph", "x*x", "x=2", "--html", "p.html", "-o", "missing/g.svg"],
+     ["-o missing/g.svg", "does not exist"]),
+    (["graph", "x*x", "x=2", "--html", "p.html", "-o", "g.gif"], ["gif"]),
+    (["graph", "x*x", "x=2", "-o", "."], ["is a folder"]),
+    (["graph", "x*x", "x=2", "-o", "g.svg", "--html", "g.svg"], ["same file"]),
+    (["graph", CHAIN_200, "x=1.001", "--html", "p.html"], ["--html", "minutes to lay out"]),
+    (["graph", "x*x", "x=2", "--html", "p.html", "--explain", "q"], ["--explain q"]),
+    (["demo", "--epochs", "0"], ["--epochs", "1 .. 10,000"]),
+    (["demo", "--epochs", "1000000000"], ["--epochs", "out of range"]),
+    (["demo", "--seed", "-1"], ["--seed", "out of range"]),
+    (["demo", "--out", "a_file"], ["--out", "is a file, not a folder"]),
+    (["demo", "--out", "a_file/inside"], ["--out", "is a file, not a folder"]),
+])
+def test_bad_arguments_are_refused_before_any_file_is_written(args, words, tmp_path):
+    (tmp_path / "a_file").write_text("keep me")
+    result = run_cli(*args, cwd=tmp_path)
+    assert_one_line_error(result, 2, *words)
+    assert files_in(tmp_path) == ["a_file"]
+    assert (tmp_path / "a_file").read_text() == "keep me"
+
+
+def test_a_graph_too_large_to_draw_is_one_line(tmp_path):
+    result = run_cli("graph", CHAIN_240, "x=1", "--html", "p.html", cwd=tmp_path)
+    assert_one_line_error(result, 1, "481 nodes", "too large to draw")
+    assert files_in(tmp_path) == []
+
+
+def test_a_long_product_draws_as_svg_but_its_player_is_refused(tmp_path):
+    result = run_cli("graph", CHAIN_200, "x=1.001", "-o", "g.svg", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert files_in(tmp_path) == ["g.svg"]
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path):
+    resource = pytest.importorskip("resource")
+    import signal
+
+    def small_files():  # writes past 2 KB fail with EFBIG, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    result = subprocess.run([sys.executable, "-m", "viz.cli", "graph", "tanh(x*w)", "x=1",
+                             "w=2", "--html", "p.html"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=300, preexec_fn=small_files)
+    assert_one_line_error(result, 1, "cannot write", "p.html", "nothing was written")
+    assert files_in(tmp_path) == []
+
+
+def test_a_renderer_that_never_finishes_is_stopped_within_the_time_limit(tmp_path):
+    import os
+    import time
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_dot = bin_dir / "dot"  # found on PATH first: a layout that never ends
+    fake_dot.write_text("#!/bin/sh\nexec sleep 600\n")
+    fake_dot.chmod(0o755)
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "CHAINRULE_CLI_TIME_LIMIT": "2"}
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "viz.cli", "graph", "x*x", "x=2",
+                             "--html", "p.html"], capture_output=True, text=True, cwd=work,
+                            env=env, timeout=120)
+    assert time.monotonic() - start < 60
+    assert_one_line_error(result, 1, "took over 2 s")
+    assert files_in(work) == []
