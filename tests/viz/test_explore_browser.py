@@ -16,6 +16,7 @@ from test_explore import mlp_loss
 from autograd import RULES, Tensor, Value, explain, scope, topological_order
 from nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, cross_entropy, manual_seed
 from viz import explore
+from viz.explore_data import EXPLAIN_LINES
 from viz.labels import op_text
 from viz.style import format_number, grad_color
 
@@ -125,7 +126,13 @@ def test_open_a_module_click_a_value_and_read_its_details(browser, tmp_path):
     assert len(formulas) == len(dot.parents) == 5
     for k, line in enumerate(formulas):
         assert RULES["dot"].formula(k, 5) in line
-    assert opened.text(f"{details} pre") == str(explain(loss, wrt=dot))
+    shown, full = opened.text(f"{details} pre").splitlines(), explain(loss, wrt=dot).lines()
+    if len(full) <= EXPLAIN_LINES:
+        assert shown == full
+    else:  # a long sum keeps its head and its result, and says how to print the rest
+        assert shown[:EXPLAIN_LINES - 2] == full[:EXPLAIN_LINES - 2]
+        assert "more lines: print(explain(root, wrt=node))" in shown[-2]
+        assert shown[-1] == full[-1]
     relu = next(n for n in order if dot in n.parents)
     assert page.locator(f"{details} .cr-users li").all_text_contents() == [
         f"{view.data.nodes[order.index(relu)][0]} = relu"]
