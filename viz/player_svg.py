@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import rendering
+from .labels import xml_safe
 from .style import HIGHLIGHT_COLOR
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -233,4 +234,4 @@ def _add_caption(root: ET.Element, lines: tuple[str, ...], room: tuple[int, ...]
                             "font-family": "Helvetica,sans-Serif",
                             "font-size": "13" if number == 0 else "11",
                             "fill": "#222222" if number == 0 else "#555555"})
-        text.text = line
+        text.text = xml_safe(line)  # a label's lone surrogate cannot go into XML
