@@ -23,6 +23,8 @@ import autograd
 from autograd import Value, explain, topological_order
 from autograd.expression import ExpressionError, parse_expression
 
+from . import layout
+
 
 class OneLineParser(argparse.ArgumentParser):
     """Bad arguments: one clear line on stderr and exit status 2 (not a usage dump)."""
@@ -41,9 +43,6 @@ def fail(prog: str, message: str, status: int = 2) -> NoReturn:
 # out by then is stopped (subprocess.run kills its child when interrupted).
 TIME_LIMIT_SECONDS = 50.0
 MAX_EPOCHS = 10_000  # ~1 ms each: the XOR demo stays well inside the time limit
-# Graphviz's cost grows with the ranks each edge crosses (virtual nodes): the player's
-# layout of x*x*...*x took 3 s at 800 of them, 16 s at 1,800 and 3 min at 2,800.
-MAX_PLAYER_CROSSINGS = 1000
 
 
 class TimeLimitExceeded(Exception):
@@ -98,24 +97,6 @@ def writable_folder(prog: str, option: str, path: Path) -> Path:
 def partial_name(path: Path) -> Path:
     """Where ``path`` is written first (same folder and suffix), renamed when all is done."""
     return path.with_name(f".{path.stem}.partial{path.suffix}")
-
-
-def ranks_crossed(root: Value) -> int:
-    """Sum over edges of the ranks each crosses: Graphviz's virtual nodes, roughly.
-
-    An operation sits one rank after its deepest operation parent; a leaf just before
-    its first use (as Graphviz places them).
-    """
-    order = topological_order(root)
-    rank: dict = {}
-    for node in order:
-        if node.parents:
-            rank[node] = 1 + max((rank[p] for p in node.parents if p.parents), default=0)
-    for node in order:
-        for parent in node.parents:
-            if not parent.parents:
-                rank[parent] = min(rank.get(parent, rank[node]), rank[node] - 1)
-    return sum(rank[node] - rank[parent] for node in order for parent in node.parents)
 
 
 def int_between(low: int, high: int) -> Callable[[str], int]:
@@ -250,9 +231,10 @@ def graph(args: argparse.Namespace) -> int:
     if args.explain is not None and args.explain not in leaves:
         fail(prog, f"--explain {args.explain}: not a variable of the formula "
                    f"(variables: {', '.join(sorted(leaves)) or 'none'})")
-    if html is not None and ranks_crossed(root) > MAX_PLAYER_CROSSINGS:
+    crossings = layout.virtual_nodes(topological_order(root)) if html is not None else 0
+    if crossings > layout.MAX_VIRTUAL_NODES:  # the player's own limit, checked before work
         fail(prog, f"--html: this formula's player would take minutes to lay out (its edges "
-                   f"cross {ranks_crossed(root):,} ranks, more than {MAX_PLAYER_CROSSINGS:,}); "
+                   f"cross {crossings:,} ranks, more than {layout.MAX_VIRTUAL_NODES:,}); "
                    f"draw it with -o alone, or step through a smaller formula")
 
     partials = [partial_name(output)] + ([partial_name(html)] if html else [])
