@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import csv
 import math
-import numbers
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from .arguments import is_real, is_whole
 from .schedules import Schedule
 
 
@@ -102,7 +100,7 @@ class _Monitor(Callback):
     def __init__(self, monitor: str | None, min_delta: float, mode: str) -> None:
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        if not _real(min_delta) \
+        if not is_real(min_delta) \
                 or not min_delta >= 0:
             raise ValueError(f"min_delta must be a number >= 0, got {min_delta!r}")
         self.monitor, self.min_delta, self.mode = monitor, float(min_delta), mode
@@ -126,14 +124,8 @@ class _Monitor(Callback):
         return False
 
 
-def _real(value: Any) -> bool:
-    """A number of any real type (numpy's too), but not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
 def _whole(name: str, value: Any) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) \
-            or value < 0:
+    if not is_whole(value) or value < 0:
         raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
     return int(value)
 
@@ -195,11 +187,11 @@ class ReduceLROnPlateau(_Monitor):
                  min_lr: float = 0.0, min_delta: float = 1e-4, cooldown: int = 0,
                  mode: str = "auto") -> None:
         super().__init__(monitor, min_delta, mode)
-        if not _real(factor) \
+        if not is_real(factor) \
                 or not 0 < factor < 1:
             raise ValueError(f"factor must be in (0, 1) (the rate is multiplied by it), "
                              f"got {factor!r}")
-        if not _real(min_lr) or min_lr < 0:
+        if not is_real(min_lr) or min_lr < 0:
             raise ValueError(f"min_lr must be a number >= 0, got {min_lr!r}")
         self.factor, self.min_lr = float(factor), float(min_lr)
         self.patience, self.cooldown = _whole("patience", patience), _whole("cooldown", cooldown)
@@ -267,7 +259,7 @@ class LearningRateScheduler(Callback):
             rate = self.schedule(epoch_index)
         else:
             rate = self.schedule(epoch_index, lr)
-        if not _real(rate) \
+        if not is_real(rate) \
                 or not (rate > 0 and math.isfinite(rate)):
             raise ValueError(f"the schedule gave {rate!r} for epoch {epoch_index}; a learning "
                              f"rate must be a number > 0")

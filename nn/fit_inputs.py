@@ -14,13 +14,13 @@ of a numpy error from deep inside (``setting an array element with a sequence``)
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
 from autograd import Tensor
 
+from .arguments import is_real, is_whole
 from .callbacks import Callback
 
 
@@ -85,8 +85,7 @@ def split_validation(X: np.ndarray, y: np.ndarray, split: Any, data: Any
                 ) -> tuple[np.ndarray, np.ndarray, tuple | None]:
     """(X, y, validation pair): ``validation_data`` checked, or the last ``split`` of the
     rows held out before any shuffling (as Keras)."""
-    if isinstance(split, (bool, np.bool_)) or not isinstance(split, numbers.Real) \
-            or not 0 <= split < 1:
+    if not is_real(split) or not 0 <= split < 1:
         raise ValueError(f"validation_split must be a fraction in [0, 1), got {split!r}")
     if data is not None:
         if split:
@@ -120,7 +119,6 @@ def check_callbacks(callbacks: Any) -> list[Callback]:
 
 
 def check_epochs(epochs: Any) -> int:
-    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, numbers.Integral) \
-            or epochs < 1:
+    if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
     return int(epochs)
