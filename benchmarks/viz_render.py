@@ -12,6 +12,9 @@ MLP(2, [16, 16, 1]) (stepped module by module) and the benchmarks/mnist_cnn.py m
 on a batch of 8: steps, HTML size, build seconds (stepping, layout, HTML) and the
 seconds Chromium takes to load the page (when /usr/bin/chromium and playwright are
 there). Targets: the MLP's player under 1.5 MB and 2 s.
+
+Last, the explorer's figures from ``benchmarks/viz_explore.py`` (run it alone for
+its options).
 """
 
 from __future__ import annotations
@@ -196,3 +199,6 @@ def players() -> None:
 if __name__ == "__main__":
     main()
     players()
+    import viz_explore  # beside this file: the explorer's build, size and load figures
+
+    viz_explore.main()
