@@ -68,10 +68,9 @@ def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), sav
     if needs[0]:
         grad_x = apply(CONV_TRANSPOSE2D, (upstream, w), {"size": x.shape[2:], **attrs})
     if needs[1]:
-        columns = saved.pop("columns", None) if saved else None
-        if columns is not None and not isinstance(upstream, Tensor):
-            grad_w = conv2d_weight_grad(x, upstream, kernel=w.shape[2:], columns=columns,
-                                        **attrs)
+        kept = dict([saved.popitem()]) if saved else {}  # the forward's columns or image
+        if kept and not isinstance(upstream, Tensor):
+            grad_w = conv2d_weight_grad(x, upstream, kernel=w.shape[2:], **kept, **attrs)
         else:
             grad_w = apply(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
     return _with_bias(ops, (grad_x, grad_w), upstream, b, needs)

@@ -169,14 +169,17 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if _depthwise(w, groups):
         y = _depthwise_forward(x, w, grid)
-        if b is not None:
-            y += b[:, None, None]
-        return y
-    columns = _columns(x, grid, groups)
-    if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
-        saved["columns"] = columns
-    y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
-    y = grid.crop(y.reshape(x.shape[0], f, -1))
+    elif _by_taps(grid, w.shape, groups):
+        image = grid.image(x)
+        if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
+            saved["image"] = image
+        y = grid.crop(_taps_forward(image, w, grid))
+    else:
+        columns = _columns(x, grid, groups)
+        if saved is not None:
+            saved["columns"] = columns
+        y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
+        y = grid.crop(y.reshape(x.shape[0], f, -1))
     if b is not None:
         y += b[:, None, None]
     return y
@@ -193,6 +196,9 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
         for _, _, where, weight in _tap_weights(w, grid):
             buffer[where] += wide * weight
         return np.ascontiguousarray(grid.interior(buffer))
+    if _by_taps(grid, w.shape, groups):
+        _taps_input_grad(grid.widen(g), w, grid, buffer)
+        return np.ascontiguousarray(grid.interior(buffer))
     w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
     per_column = np.matmul(w_t, grid.widen(g).reshape(n, groups, f // groups, -1))
     per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
@@ -202,7 +208,7 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
-                       columns=None):
+                       columns=None, image=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
     grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
@@ -213,6 +219,9 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
         for i, j, where in grid.taps():
             grad[:, 0, i, j] = np.add.reduce(wide * image[where], axes)
         return grad
+    if _by_taps(grid, (f, x.shape[1] // groups), groups):
+        return _taps_weight_grad(grid.image(x) if image is None else image, grid.widen(g),
+                                 grid)
     if columns is None:
         columns = _columns(x, grid, groups)
     # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
@@ -221,3 +230,51 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
     per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
     return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
                                                               *kernel)
+
+
+# --- one matrix product per kernel offset ------------------------------------------------------
+# With stride 1, groups 1 and enough channels, each kernel offset (i, j) is one batched
+# product of w[:, :, i, j] with a strided view of the flat padded image: no columns
+# (KH·KW times the image) are built or read, only a step-sized scratch reused per offset.
+# With few channels (the first layer's one) those products are too thin for BLAS and the
+# columns win: see benchmarks/NOTES.md.
+TAP_MIN_CHANNELS = 8
+
+
+def _by_taps(grid: _Grid, w_shape, groups: int) -> bool:
+    """Whether the convolution runs as one product per kernel offset instead of columns."""
+    return grid.flat and groups == 1 and min(w_shape[0], w_shape[1]) >= TAP_MIN_CHANNELS
+
+
+def _taps_forward(image: np.ndarray, w: np.ndarray, grid: _Grid) -> np.ndarray:
+    """y[n] = Σ_(i,j) w[:, :, i, j] @ image[n, :, offset (i, j)]: (N, F, positions)."""
+    taps = np.ascontiguousarray(w.transpose(2, 3, 0, 1))          # (KH, KW, F, C)
+    y = scratch = None
+    for i, j, where in grid.taps():
+        if y is None:
+            y = np.matmul(taps[i, j], image[where])
+        else:
+            scratch = np.matmul(taps[i, j], image[where], out=scratch)
+            y += scratch
+    return y
+
+
+def _taps_input_grad(wide: np.ndarray, w: np.ndarray, grid: _Grid, buffer: np.ndarray):
+    """buffer[n, :, offset (i, j)] += w[:, :, i, j]ᵀ @ g[n] for every offset (col2im)."""
+    taps = np.ascontiguousarray(w.transpose(2, 3, 1, 0))          # (KH, KW, C, F)
+    scratch = None
+    for i, j, where in grid.taps():
+        scratch = np.matmul(taps[i, j], wide, out=scratch)
+        buffer[where] += scratch
+
+
+def _taps_weight_grad(image: np.ndarray, wide: np.ndarray, grid: _Grid) -> np.ndarray:
+    """grad[:, :, i, j] = Σ_n (image[n, :, offset (i, j)] @ g[n]ᵀ)ᵀ, an (F, C) block each."""
+    (kh, kw), c, f = grid.kernel, image.shape[1], wide.shape[1]
+    g_t = np.ascontiguousarray(wide.swapaxes(1, 2))               # (N, positions, F)
+    grad = np.empty((kh, kw, c, f), dtype=np.result_type(image, wide))
+    scratch = None
+    for i, j, where in grid.taps():
+        scratch = np.matmul(image[where], g_t, out=scratch)       # (N, C, F)
+        np.add.reduce(scratch, 0, out=grad[i, j])
+    return np.ascontiguousarray(grad.transpose(3, 2, 0, 1))
