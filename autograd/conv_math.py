@@ -119,9 +119,10 @@ class _Grid:
         return wide.reshape(g.shape[:2] + (-1,))
 
     def crop(self, y: np.ndarray) -> np.ndarray:
-        """(N, F, positions) -> (N, F, OH, OW)."""
+        """(N, F, positions) -> (N, F, OH, OW): a view (the next operation reads it with
+        strides; a copy here would cost a step-sized array)."""
         y = y.reshape(y.shape[:2] + (self.out[0], -1))
-        return y if y.shape[3] == self.out[1] else np.ascontiguousarray(y[..., :self.out[1]])
+        return y if y.shape[3] == self.out[1] else y[..., :self.out[1]]
 
 
 def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
@@ -185,22 +186,34 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
     return y
 
 
-def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
+def conv2d_grads(x, w, g, *, needs, kept, stride, padding, dilation, groups) -> tuple:
+    """(d conv/dx, d conv/dw) on arrays, the upstream widened once for both (None where
+    ``needs`` says no); ``kept`` holds what the forward saved (columns or padded image)."""
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    wide = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation, out=g.shape[2:]).widen(g)
+    return (conv2d_input_grad(g, w, size=x.shape[2:], wide=wide, **geometry)
+            if needs[0] else None,
+            conv2d_weight_grad(x, g, kernel=w.shape[2:], wide=wide, **kept, **geometry)
+            if needs[1] else None)
+
+
+def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wide=None):
     """col2im: each column's gradient wᵀ·g added back where its entries came from."""
     f, cg, kh, kw = w.shape
     n = g.shape[0]
     grid = _grid(size, (kh, kw), stride, padding, dilation, out=g.shape[2:])
+    wide = grid.widen(g) if wide is None else wide
     buffer = np.zeros((n, groups * cg) + grid.buffer, dtype=np.result_type(g, w))
     if _depthwise(w, groups):
-        wide = grid.widen(g).reshape(g.shape[:2] + grid.positions)
+        wide = wide.reshape(g.shape[:2] + grid.positions)
         for _, _, where, weight in _tap_weights(w, grid):
             buffer[where] += wide * weight
         return np.ascontiguousarray(grid.interior(buffer))
     if _by_taps(grid, w.shape, groups):
-        _taps_input_grad(grid.widen(g), w, grid, buffer)
+        _taps_input_grad(wide, w, grid, buffer)
         return np.ascontiguousarray(grid.interior(buffer))
     w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
-    per_column = np.matmul(w_t, grid.widen(g).reshape(n, groups, f // groups, -1))
+    per_column = np.matmul(w_t, wide.reshape(n, groups, f // groups, -1))
     per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
     for i, j, where in grid.taps():
         buffer[where] += per_column[:, :, i, j]
@@ -208,25 +221,24 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
-                       columns=None, image=None):
+                       columns=None, image=None, wide=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
     grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
+    wide = grid.widen(g) if wide is None else wide
     if groups == f == x.shape[1]:  # depthwise: Σ over samples and positions, per offset
-        image, wide = grid.image(x), grid.widen(g).reshape(g.shape[:2] + grid.positions)
+        image, wide = grid.image(x), wide.reshape(g.shape[:2] + grid.positions)
         axes = (0,) + tuple(range(2, wide.ndim))
         grad = np.empty((f, 1) + tuple(kernel), dtype=np.result_type(x, g))
         for i, j, where in grid.taps():
             grad[:, 0, i, j] = np.add.reduce(wide * image[where], axes)
         return grad
     if _by_taps(grid, (f, x.shape[1] // groups), groups):
-        return _taps_weight_grad(grid.image(x) if image is None else image, grid.widen(g),
-                                 grid)
+        return _taps_weight_grad(grid.image(x) if image is None else image, wide, grid)
     if columns is None:
         columns = _columns(x, grid, groups)
     # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
-    g_t = np.ascontiguousarray(grid.widen(g).reshape(n, groups, f // groups, -1)
-                               .swapaxes(2, 3))
+    g_t = np.ascontiguousarray(wide.reshape(n, groups, f // groups, -1).swapaxes(2, 3))
     per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
     return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
                                                               *kernel)
