@@ -65,7 +65,7 @@ def _conv_cut(x, w, size: tuple, attrs: dict):
 
 def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), saved=None,
               **attrs):
-    kept = dict([saved.popitem()]) if saved else {}  # the forward's columns or image
+    kept = dict([saved.popitem()]) if saved else {}  # the columns the forward saved
     if not isinstance(upstream, Tensor):  # on arrays: share the work of both gradients
         grads = conv2d_grads(x, w, upstream, needs=needs, kept=kept, **attrs)
         return _with_bias(ops, grads, upstream, b, needs)

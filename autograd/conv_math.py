@@ -114,15 +114,15 @@ class _Grid:
         """An (N, F, OH, OW) gradient on the grid's positions (zeros in the extra columns)."""
         if not self.flat or self.width == self.out[1]:
             return g.reshape(g.shape[:2] + (-1,))
-        wide = np.zeros(g.shape[:2] + (self.out[0], self.width), dtype=g.dtype)
+        wide = np.empty(g.shape[:2] + (self.out[0], self.width), dtype=g.dtype)
         wide[..., :self.out[1]] = g
+        wide[..., self.out[1]:] = 0  # only the extra columns: no zero fill of the whole
         return wide.reshape(g.shape[:2] + (-1,))
 
     def crop(self, y: np.ndarray) -> np.ndarray:
-        """(N, F, positions) -> (N, F, OH, OW): a view (the next operation reads it with
-        strides; a copy here would cost a step-sized array)."""
+        """(N, F, positions) -> (N, F, OH, OW)."""
         y = y.reshape(y.shape[:2] + (self.out[0], -1))
-        return y if y.shape[3] == self.out[1] else y[..., :self.out[1]]
+        return y if y.shape[3] == self.out[1] else np.ascontiguousarray(y[..., :self.out[1]])
 
 
 def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
@@ -170,17 +170,14 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if _depthwise(w, groups):
         y = _depthwise_forward(x, w, grid)
-    elif _by_taps(grid, w.shape, groups):
-        image = grid.image(x)
-        if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
-            saved["image"] = image
-        y = grid.crop(_taps_forward(image, w, grid))
-    else:
-        columns = _columns(x, grid, groups)
-        if saved is not None:
-            saved["columns"] = columns
-        y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
-        y = grid.crop(y.reshape(x.shape[0], f, -1))
+        if b is not None:
+            y += b[:, None, None]
+        return y
+    columns = _columns(x, grid, groups)
+    if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
+        saved["columns"] = columns
+    y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
+    y = grid.crop(y.reshape(x.shape[0], f, -1))
     if b is not None:
         y += b[:, None, None]
     return y
@@ -188,7 +185,7 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
 
 def conv2d_grads(x, w, g, *, needs, kept, stride, padding, dilation, groups) -> tuple:
     """(d conv/dx, d conv/dw) on arrays, the upstream widened once for both (None where
-    ``needs`` says no); ``kept`` holds what the forward saved (columns or padded image)."""
+    ``needs`` says no); ``kept`` holds the forward's columns when it saved them."""
     geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     wide = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation, out=g.shape[2:]).widen(g)
     return (conv2d_input_grad(g, w, size=x.shape[2:], wide=wide, **geometry)
@@ -209,9 +206,6 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wi
         for _, _, where, weight in _tap_weights(w, grid):
             buffer[where] += wide * weight
         return np.ascontiguousarray(grid.interior(buffer))
-    if _by_taps(grid, w.shape, groups):
-        _taps_input_grad(wide, w, grid, buffer)
-        return np.ascontiguousarray(grid.interior(buffer))
     w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
     per_column = np.matmul(w_t, wide.reshape(n, groups, f // groups, -1))
     per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
@@ -221,7 +215,7 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wi
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
-                       columns=None, image=None, wide=None):
+                       columns=None, wide=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
     grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
@@ -233,8 +227,6 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
         for i, j, where in grid.taps():
             grad[:, 0, i, j] = np.add.reduce(wide * image[where], axes)
         return grad
-    if _by_taps(grid, (f, x.shape[1] // groups), groups):
-        return _taps_weight_grad(grid.image(x) if image is None else image, wide, grid)
     if columns is None:
         columns = _columns(x, grid, groups)
     # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
@@ -242,51 +234,3 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
     per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
     return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
                                                               *kernel)
-
-
-# --- one matrix product per kernel offset ------------------------------------------------------
-# With stride 1, groups 1 and enough channels, each kernel offset (i, j) is one batched
-# product of w[:, :, i, j] with a strided view of the flat padded image: no columns
-# (KH·KW times the image) are built or read, only a step-sized scratch reused per offset.
-# With few channels (the first layer's one) those products are too thin for BLAS and the
-# columns win: see benchmarks/NOTES.md.
-TAP_MIN_CHANNELS = 8
-
-
-def _by_taps(grid: _Grid, w_shape, groups: int) -> bool:
-    """Whether the convolution runs as one product per kernel offset instead of columns."""
-    return grid.flat and groups == 1 and min(w_shape[0], w_shape[1]) >= TAP_MIN_CHANNELS
-
-
-def _taps_forward(image: np.ndarray, w: np.ndarray, grid: _Grid) -> np.ndarray:
-    """y[n] = Σ_(i,j) w[:, :, i, j] @ image[n, :, offset (i, j)]: (N, F, positions)."""
-    taps = np.ascontiguousarray(w.transpose(2, 3, 0, 1))          # (KH, KW, F, C)
-    y = scratch = None
-    for i, j, where in grid.taps():
-        if y is None:
-            y = np.matmul(taps[i, j], image[where])
-        else:
-            scratch = np.matmul(taps[i, j], image[where], out=scratch)
-            y += scratch
-    return y
-
-
-def _taps_input_grad(wide: np.ndarray, w: np.ndarray, grid: _Grid, buffer: np.ndarray):
-    """buffer[n, :, offset (i, j)] += w[:, :, i, j]ᵀ @ g[n] for every offset (col2im)."""
-    taps = np.ascontiguousarray(w.transpose(2, 3, 1, 0))          # (KH, KW, C, F)
-    scratch = None
-    for i, j, where in grid.taps():
-        scratch = np.matmul(taps[i, j], wide, out=scratch)
-        buffer[where] += scratch
-
-
-def _taps_weight_grad(image: np.ndarray, wide: np.ndarray, grid: _Grid) -> np.ndarray:
-    """grad[:, :, i, j] = Σ_n (image[n, :, offset (i, j)] @ g[n]ᵀ)ᵀ, an (F, C) block each."""
-    (kh, kw), c, f = grid.kernel, image.shape[1], wide.shape[1]
-    g_t = np.ascontiguousarray(wide.swapaxes(1, 2))               # (N, positions, F)
-    grad = np.empty((kh, kw, c, f), dtype=np.result_type(image, wide))
-    scratch = None
-    for i, j, where in grid.taps():
-        scratch = np.matmul(image[where], g_t, out=scratch)       # (N, C, F)
-        np.add.reduce(scratch, 0, out=grad[i, j])
-    return np.ascontiguousarray(grad.transpose(3, 2, 0, 1))
