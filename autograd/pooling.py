@@ -48,10 +48,13 @@ def _pool_text(name: str, kernel: Pair, stride: Pair) -> str:
 # --- max-pooling ----------------------------------------------------------------------------
 def _max_forward(ops, x, *, kernel, stride, padding, dilation):
     padded = pad(x, padding, _lowest(x.dtype))
-    out = None
-    for _, _, where in windows(kernel, _out(x.shape, kernel, stride, padding, dilation),
-                               stride, dilation):
-        out = padded[where].copy() if out is None else np.maximum(out, padded[where], out=out)
+    views = [padded[where] for _, _, where in
+             windows(kernel, _out(x.shape, kernel, stride, padding, dilation), stride, dilation)]
+    if len(views) == 1:
+        return views[0].copy()
+    out = np.maximum(views[0], views[1])  # the first two into a new array: no copy first
+    for view in views[2:]:
+        np.maximum(out, view, out=out)
     return out
 
 
