@@ -13,9 +13,24 @@ in ``conv.py`` connect them to the graph.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 Pair = tuple[int, int]
+_SCRATCH = threading.local()
+
+
+def scratch(name: str, shape: tuple, dtype) -> np.ndarray:
+    """A work array that lives on between calls, one per ``name`` and thread (grown, never
+    shrunk), so a training step's largest temporaries are not handed back to the C
+    allocator and faulted in again each step. Only for arrays that never leave the call."""
+    size, dtype = int(np.prod(shape)), np.dtype(dtype)
+    held = getattr(_SCRATCH, name, None)
+    if held is None or held.dtype != dtype or held.size < size:
+        held = np.empty(size, dtype)
+        setattr(_SCRATCH, name, held)
+    return held[:size].reshape(shape)
 
 
 # --- geometry -------------------------------------------------------------------------------
@@ -114,7 +129,7 @@ class _Grid:
         """An (N, F, OH, OW) gradient on the grid's positions (zeros in the extra columns)."""
         if not self.flat or self.width == self.out[1]:
             return g.reshape(g.shape[:2] + (-1,))
-        wide = np.empty(g.shape[:2] + (self.out[0], self.width), dtype=g.dtype)
+        wide = scratch("wide", g.shape[:2] + (self.out[0], self.width), g.dtype)
         wide[..., :self.out[1]] = g
         wide[..., self.out[1]:] = 0  # only the extra columns: no zero fill of the whole
         return wide.reshape(g.shape[:2] + (-1,))
@@ -138,7 +153,8 @@ class _Grid:
         g = g.reshape(n, groups, f // groups, *g.shape[2:]).transpose(0, 1, 3, 4, 2)
         if not self.flat or self.width == self.out[1]:
             return np.ascontiguousarray(g).reshape(n, groups, -1, f // groups)
-        g_t = np.empty((n, groups, self.out[0], self.width, f // groups), dtype=g.dtype)
+        g_t = scratch("wide transposed", (n, groups, self.out[0], self.width, f // groups),
+                      g.dtype)
         g_t[:, :, :, :self.out[1]] = g
         g_t[:, :, :, self.out[1]:] = 0
         return g_t.reshape(n, groups, -1, f // groups)
@@ -214,18 +230,20 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wi
     n = g.shape[0]
     grid = _grid(size, (kh, kw), stride, padding, dilation, out=g.shape[2:])
     wide = grid.widen(g) if wide is None else wide
-    buffer = np.zeros((n, groups * cg) + grid.buffer, dtype=np.result_type(g, w))
+    buffer = scratch("col2im", (n, groups * cg) + grid.buffer, np.result_type(g, w))
+    buffer.fill(0)
     if _depthwise(w, groups):
         wide = wide.reshape(g.shape[:2] + grid.positions)
         for _, _, where, weight in _tap_weights(w, grid):
             buffer[where] += wide * weight
-        return np.ascontiguousarray(grid.interior(buffer))
+        return grid.interior(buffer).copy()
     w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
-    per_column = np.matmul(w_t, wide.reshape(n, groups, f // groups, -1))
+    per_column = np.matmul(w_t, wide.reshape(n, groups, f // groups, -1), out=scratch(
+        "per column", (n, groups, w_t.shape[1], wide.shape[-1]), buffer.dtype))
     per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
     for i, j, where in grid.taps():
         buffer[where] += per_column[:, :, i, j]
-    return np.ascontiguousarray(grid.interior(buffer))
+    return grid.interior(buffer).copy()
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
