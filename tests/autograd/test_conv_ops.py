@@ -259,7 +259,7 @@ def test_bad_geometry_gets_a_clear_message(call, message):
 
 @pytest.mark.parametrize("kernel, padding", [(3, 1), (1, 0), (2, 0)])
 def test_results_never_share_conv_scratch_buffers(kernel, padding):
-    # the col2im buffer, the widened upstream and the per-column products are scratch
+    # the products, the col2im buffer and the widened upstream are scratch
     # arrays kept between calls: no result may be a view of them
     rng = np.random.default_rng(8)
     w = Tensor(rng.standard_normal((4, 3, kernel, kernel)), requires_grad=True)
@@ -269,7 +269,7 @@ def test_results_never_share_conv_scratch_buffers(kernel, padding):
         out = conv2d(x, w, padding=padding)
         out.backward(rng.standard_normal(out.shape))
         up = conv_transpose2d(Tensor(rng.standard_normal(out.shape)), w, padding=padding)
-        results.append([x.grad, w.grad, up.data])
+        results.append([out.data, x.grad, w.grad, up.data])
         w.zero_grad()
     first = [a.copy() for a in results[0]]
     for a, b, kept in zip(results[0], results[1], first):
