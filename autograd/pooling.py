@@ -96,29 +96,36 @@ def _max_vjp(ops, upstream, out, x, *, needs=(True,), **geometry):
             "overlapping": overlapping}),)
     if _halving(x.shape, **geometry):
         return (_max_vjp_halving(upstream, out, x),)
-    # The same on arrays without building indices: each offset claims the windows whose
-    # maximum it holds and that no earlier offset claimed (the first maximum wins a tie).
+    # The same on arrays without building indices (the first maximum wins a tie).
     padding = geometry["padding"]
     grad = np.zeros(x.shape[:2] + (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]),
                     dtype=x.dtype)
-    nan = out.dtype.kind == "f" and np.isnan(out).any()
-    padded, unclaimed = pad(x, padding, _lowest(x.dtype)), None
-    for _, _, where in windows(geometry["kernel"], out.shape[2:], geometry["stride"],
-                               geometry["dilation"]):
-        window = padded[where]
-        hit = window == out
-        if nan:
-            hit |= window != window
-        if unclaimed is None:
-            unclaimed = ~hit
-        else:
-            hit &= unclaimed
-            unclaimed &= ~hit
+    padded = pad(x, padding, _lowest(x.dtype))
+    wheres = [where for _, _, where in windows(geometry["kernel"], out.shape[2:],
+                                               geometry["stride"], geometry["dilation"])]
+    for where, hit in zip(wheres, _claims((padded[where] for where in wheres), out)):
         if overlapping:
             grad[where] += upstream * hit
         else:  # each entry is in one window at most: write in place, no temporary
             np.multiply(upstream, hit, out=grad[where])
     return (np.ascontiguousarray(unpad(grad, padding)) if any(padding) else grad,)
+
+
+def _claims(entries, out: np.ndarray):
+    """For each kernel offset's view, in reading order: the windows whose first maximum
+    it holds (a bool mask), each offset claiming what no earlier one claimed."""
+    nan = out.dtype.kind == "f" and np.isnan(out).any()
+    free = None  # windows no earlier offset claimed
+    for entry in entries:
+        hit = entry == out
+        if nan:  # a window holding nan has its first nan as maximum
+            hit |= entry != entry
+        if free is None:
+            free = ~hit
+        else:
+            hit &= free
+            free ^= hit
+        yield hit
 
 
 # max_pool2d(2) on even sides, the common case, tiles the image: every entry is in exactly
@@ -131,23 +138,13 @@ def _halving(shape: tuple, *, kernel, stride, padding, dilation) -> bool:
 
 
 def _max_vjp_halving(upstream: np.ndarray, out: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """_max_vjp's array path for a halving max-pool: the same numbers, fewer passes."""
+    """_max_vjp's array path for a halving max-pool: the same numbers, no zero fill."""
     n, c, h, w = x.shape
     quads = x.reshape(n, c, h // 2, 2, w // 2, 2)
     grad = np.empty(x.shape, dtype=x.dtype)
     grad_quads = grad.reshape(quads.shape)
-    nan = out.dtype.kind == "f" and np.isnan(out).any()
-    free = None  # windows whose maximum no earlier entry claimed
-    for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)):
-        entry = quads[:, :, :, i, :, j]
-        hit = entry == out
-        if nan:
-            hit |= entry != entry
-        if free is None:
-            free = ~hit
-        else:
-            hit &= free
-            free ^= hit
+    offsets = ((0, 0), (0, 1), (1, 0), (1, 1))
+    for (i, j), hit in zip(offsets, _claims((quads[:, :, :, i, :, j] for i, j in offsets), out)):
         np.multiply(upstream, hit, out=grad_quads[:, :, :, i, :, j])
     return grad
 
