@@ -1,4 +1,4 @@
-"""The fast path of max-pooling gives what the general path gives, and its gradient
+"""The fast path of max-pooling gives what the general path and plain loops give, and its
 passes central differences: max_pool2d 2x2 with stride 2, no padding, even sides (the
 windows tile the image) takes its gradient from a reshape into windows, with no zero fill.
 """
@@ -38,6 +38,19 @@ def test_halving_max_pool_gradient_equals_the_general_one(sides, levels, nan, dt
     for a, e in zip(fast, plain):
         assert a.dtype == dtype
         np.testing.assert_array_equal(a, e)
+    np.testing.assert_array_equal(fast[1], _first_maximum_gradient(x, upstream))
+
+
+def _first_maximum_gradient(x, upstream):
+    """By loops: each window's upstream goes to its first maximum in reading order (a nan
+    counts as the maximum), as PyTorch."""
+    grad = np.zeros_like(x)
+    for n, c, p, q in np.ndindex(upstream.shape):
+        window = x[n, c, 2 * p:2 * p + 2, 2 * q:2 * q + 2].ravel()
+        nans = np.flatnonzero(np.isnan(window))
+        first = nans[0] if nans.size else int(np.argmax(window))
+        grad[n, c, 2 * p + first // 2, 2 * q + first % 2] = upstream[n, c, p, q]
+    return grad
 
 
 def test_halving_max_pool_passes_central_differences():
