@@ -1,6 +1,6 @@
 """The fast path of max-pooling gives what the general path and plain loops give, and its
-passes central differences: max_pool2d 2x2 with stride 2, no padding, even sides (the
-windows tile the image) takes its gradient from a reshape into windows, with no zero fill.
+gradient passes central differences: max_pool2d 2x2 with stride 2, no padding, even sides
+(the windows tile the image) takes its gradient from a reshape into windows, no zero fill.
 """
 
 import numpy as np
