@@ -237,12 +237,14 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wi
         for _, _, where, weight in _tap_weights(w, grid):
             buffer[where] += wide * weight
         return grid.interior(buffer).copy()
-    w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
-    per_column = np.matmul(w_t, wide.reshape(n, groups, f // groups, -1), out=scratch(
-        "per column", (n, groups, w_t.shape[1], wide.shape[-1]), buffer.dtype))
-    per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
+    # one product per kernel offset, added back at once: no (C·KH·KW, positions) columns
+    taps = np.ascontiguousarray(w.reshape(groups, f // groups, cg, kh, kw)
+                                .transpose(3, 4, 0, 2, 1))          # (KH, KW, G, C/G, F/G)
+    wide = wide.reshape(n, groups, f // groups, -1)
+    product = scratch("tap product", (n, groups, cg, wide.shape[-1]), buffer.dtype)
     for i, j, where in grid.taps():
-        buffer[where] += per_column[:, :, i, j]
+        np.matmul(taps[i, j], wide, out=product)
+        buffer[where] += product.reshape((n, groups * cg) + grid.positions)
     return grid.interior(buffer).copy()
 
 

@@ -259,7 +259,7 @@ def test_bad_geometry_gets_a_clear_message(call, message):
 
 @pytest.mark.parametrize("kernel, padding", [(3, 1), (1, 0), (2, 0)])
 def test_results_never_share_conv_scratch_buffers(kernel, padding):
-    # the products, the col2im buffer and the widened upstream are scratch
+    # the tap products, the col2im buffer and the widened upstream are scratch
     # arrays kept between calls: no result may be a view of them
     rng = np.random.default_rng(8)
     w = Tensor(rng.standard_normal((4, 3, kernel, kernel)), requires_grad=True)
