@@ -65,9 +65,9 @@ def _conv_cut(x, w, size: tuple, attrs: dict):
 
 def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), saved=None,
               **attrs):
-    kept = dict([saved.popitem()]) if saved else {}  # the columns the forward saved
+    columns = saved.pop("columns", None) if saved else None  # the forward's, used once
     if not isinstance(upstream, Tensor):  # on arrays: share the work of both gradients
-        grads = conv2d_grads(x, w, upstream, needs=needs, kept=kept, **attrs)
+        grads = conv2d_grads(x, w, upstream, needs=needs, columns=columns, **attrs)
         return _with_bias(ops, grads, upstream, b, needs)
     grad_x = grad_w = None
     if needs[0]:

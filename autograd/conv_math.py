@@ -212,15 +212,16 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
     return grid.crop(y.reshape(x.shape[0], f, -1), b)
 
 
-def conv2d_grads(x, w, g, *, needs, kept, stride, padding, dilation, groups) -> tuple:
+def conv2d_grads(x, w, g, *, needs, columns, stride, padding, dilation, groups) -> tuple:
     """(d conv/dx, d conv/dw) on arrays, sharing the widened upstream (None where ``needs``
-    says no); ``kept`` holds the forward's columns when it saved them."""
+    says no); ``columns`` are the forward's im2col columns when it saved them."""
     geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation, out=g.shape[2:])
     wide = grid.widen(g) if needs[0] else None  # the weight gradient needs it transposed
     return (conv2d_input_grad(g, w, size=x.shape[2:], wide=wide, **geometry)
             if needs[0] else None,
-            conv2d_weight_grad(x, g, kernel=w.shape[2:], wide=wide, **kept, **geometry)
+            conv2d_weight_grad(x, g, kernel=w.shape[2:], columns=columns, wide=wide,
+                               **geometry)
             if needs[1] else None)
 
 
