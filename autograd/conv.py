@@ -29,6 +29,7 @@ from typing import Any
 from .conv_math import (
     Pair,
     conv2d_forward,
+    conv2d_grads,
     conv2d_input_grad,
     conv2d_weight_grad,
     one_or_pair,
@@ -64,16 +65,15 @@ def _conv_cut(x, w, size: tuple, attrs: dict):
 
 def _conv_vjp(ops, upstream, out, x, w, b=None, *, needs=(True, True, True), saved=None,
               **attrs):
+    columns = saved.pop("columns", None) if saved else None  # the forward's, used once
+    if not isinstance(upstream, Tensor):  # on arrays: share the work of both gradients
+        grads = conv2d_grads(x, w, upstream, needs=needs, columns=columns, **attrs)
+        return _with_bias(ops, grads, upstream, b, needs)
     grad_x = grad_w = None
     if needs[0]:
         grad_x = apply(CONV_TRANSPOSE2D, (upstream, w), {"size": x.shape[2:], **attrs})
     if needs[1]:
-        columns = saved.pop("columns", None) if saved else None
-        if columns is not None and not isinstance(upstream, Tensor):
-            grad_w = conv2d_weight_grad(x, upstream, kernel=w.shape[2:], columns=columns,
-                                        **attrs)
-        else:
-            grad_w = apply(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
+        grad_w = apply(CONV2D_WEIGHT, (x, upstream), {"kernel": w.shape[2:], **attrs})
     return _with_bias(ops, (grad_x, grad_w), upstream, b, needs)
 
 

@@ -13,9 +13,24 @@ in ``conv.py`` connect them to the graph.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 Pair = tuple[int, int]
+_SCRATCH = threading.local()
+
+
+def scratch(name: str, shape: tuple, dtype) -> np.ndarray:
+    """A work array that lives on between calls, one per ``name`` and thread (grown, never
+    shrunk), so a training step's largest temporaries are not handed back to the C
+    allocator and faulted in again each step. Only for arrays that never leave the call."""
+    size, dtype = int(np.prod(shape)), np.dtype(dtype)
+    held = getattr(_SCRATCH, name, None)
+    if held is None or held.dtype != dtype or held.size < size:
+        held = np.empty(size, dtype)
+        setattr(_SCRATCH, name, held)
+    return held[:size].reshape(shape)
 
 
 # --- geometry -------------------------------------------------------------------------------
@@ -114,14 +129,35 @@ class _Grid:
         """An (N, F, OH, OW) gradient on the grid's positions (zeros in the extra columns)."""
         if not self.flat or self.width == self.out[1]:
             return g.reshape(g.shape[:2] + (-1,))
-        wide = np.zeros(g.shape[:2] + (self.out[0], self.width), dtype=g.dtype)
+        wide = scratch("wide", g.shape[:2] + (self.out[0], self.width), g.dtype)
         wide[..., :self.out[1]] = g
+        wide[..., self.out[1]:] = 0  # only the extra columns: no zero fill of the whole
         return wide.reshape(g.shape[:2] + (-1,))
 
-    def crop(self, y: np.ndarray) -> np.ndarray:
-        """(N, F, positions) -> (N, F, OH, OW)."""
+    def crop(self, y: np.ndarray, b=None) -> np.ndarray:
+        """(N, F, positions) -> (N, F, OH, OW), plus the bias b[f] if given (in the same
+        pass as the cropping copy)."""
         y = y.reshape(y.shape[:2] + (self.out[0], -1))
-        return y if y.shape[3] == self.out[1] else np.ascontiguousarray(y[..., :self.out[1]])
+        if y.shape[3] != self.out[1]:
+            y = y[..., :self.out[1]]
+            return (np.ascontiguousarray(y) if b is None
+                    else np.add(y, b[:, None, None], dtype=y.dtype))
+        if b is not None:
+            y += b[:, None, None]
+        return y
+
+    def widen_transposed(self, g: np.ndarray, groups: int) -> np.ndarray:
+        """widen(g) as (N, G, positions, F/G), contiguous: the weight gradient's right
+        operand, built from g in one pass (BLAS is twice as fast with it contiguous)."""
+        n, f = g.shape[:2]
+        g = g.reshape(n, groups, f // groups, *g.shape[2:]).transpose(0, 1, 3, 4, 2)
+        if not self.flat or self.width == self.out[1]:
+            return np.ascontiguousarray(g).reshape(n, groups, -1, f // groups)
+        g_t = scratch("wide transposed", (n, groups, self.out[0], self.width, f // groups),
+                      g.dtype)
+        g_t[:, :, :, :self.out[1]] = g
+        g_t[:, :, :, self.out[1]:] = 0
+        return g_t.reshape(n, groups, -1, f // groups)
 
 
 def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
@@ -161,53 +197,66 @@ def _depthwise_forward(x, w, grid):
     y = np.zeros(x.shape[:2] + grid.positions, dtype=np.result_type(x, w))
     for _, _, where, weight in _tap_weights(w, grid):
         y += image[where] * weight
-    return grid.crop(y.reshape(y.shape[:2] + (-1,)))
+    return y.reshape(y.shape[:2] + (-1,))
 
 
 def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
     f = w.shape[0]
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if _depthwise(w, groups):
-        y = _depthwise_forward(x, w, grid)
-        if b is not None:
-            y += b[:, None, None]
-        return y
+        return grid.crop(_depthwise_forward(x, w, grid), b)
     columns = _columns(x, grid, groups)
     if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
         saved["columns"] = columns
     y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
-    y = grid.crop(y.reshape(x.shape[0], f, -1))
-    if b is not None:
-        y += b[:, None, None]
-    return y
+    return grid.crop(y.reshape(x.shape[0], f, -1), b)
 
 
-def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
+def conv2d_grads(x, w, g, *, needs, columns, stride, padding, dilation, groups) -> tuple:
+    """(d conv/dx, d conv/dw) on arrays, sharing the widened upstream (None where ``needs``
+    says no); ``columns`` are the forward's im2col columns when it saved them."""
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation, out=g.shape[2:])
+    wide = grid.widen(g) if needs[0] else None  # the weight gradient needs it transposed
+    return (conv2d_input_grad(g, w, size=x.shape[2:], wide=wide, **geometry)
+            if needs[0] else None,
+            conv2d_weight_grad(x, g, kernel=w.shape[2:], columns=columns, wide=wide,
+                               **geometry)
+            if needs[1] else None)
+
+
+def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wide=None):
     """col2im: each column's gradient wᵀ·g added back where its entries came from."""
     f, cg, kh, kw = w.shape
     n = g.shape[0]
     grid = _grid(size, (kh, kw), stride, padding, dilation, out=g.shape[2:])
-    buffer = np.zeros((n, groups * cg) + grid.buffer, dtype=np.result_type(g, w))
+    wide = grid.widen(g) if wide is None else wide
+    buffer = scratch("col2im", (n, groups * cg) + grid.buffer, np.result_type(g, w))
+    buffer.fill(0)
     if _depthwise(w, groups):
-        wide = grid.widen(g).reshape(g.shape[:2] + grid.positions)
+        wide = wide.reshape(g.shape[:2] + grid.positions)
         for _, _, where, weight in _tap_weights(w, grid):
             buffer[where] += wide * weight
-        return np.ascontiguousarray(grid.interior(buffer))
-    w_t = np.ascontiguousarray(w.reshape(groups, f // groups, -1).swapaxes(1, 2))
-    per_column = np.matmul(w_t, grid.widen(g).reshape(n, groups, f // groups, -1))
-    per_column = per_column.reshape((n, groups * cg, kh, kw) + grid.positions)
+        return grid.interior(buffer).copy()
+    # one product per kernel offset, added back at once: no (C·KH·KW, positions) columns
+    taps = np.ascontiguousarray(w.reshape(groups, f // groups, cg, kh, kw)
+                                .transpose(3, 4, 0, 2, 1))          # (KH, KW, G, C/G, F/G)
+    wide = wide.reshape(n, groups, f // groups, -1)
+    product = scratch("tap product", (n, groups, cg, wide.shape[-1]), buffer.dtype)
     for i, j, where in grid.taps():
-        buffer[where] += per_column[:, :, i, j]
-    return np.ascontiguousarray(grid.interior(buffer))
+        np.matmul(taps[i, j], wide, out=product)
+        buffer[where] += product.reshape((n, groups * cg) + grid.positions)
+    return grid.interior(buffer).copy()
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
-                       columns=None):
+                       columns=None, wide=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
     grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
     if groups == f == x.shape[1]:  # depthwise: Σ over samples and positions, per offset
-        image, wide = grid.image(x), grid.widen(g).reshape(g.shape[:2] + grid.positions)
+        wide = grid.widen(g) if wide is None else wide
+        image, wide = grid.image(x), wide.reshape(g.shape[:2] + grid.positions)
         axes = (0,) + tuple(range(2, wide.ndim))
         grad = np.empty((f, 1) + tuple(kernel), dtype=np.result_type(x, g))
         for i, j, where in grid.taps():
@@ -216,8 +265,7 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
     if columns is None:
         columns = _columns(x, grid, groups)
     # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
-    g_t = np.ascontiguousarray(grid.widen(g).reshape(n, groups, f // groups, -1)
-                               .swapaxes(2, 3))
+    g_t = grid.widen_transposed(g, groups)
     per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
     return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
                                                               *kernel)

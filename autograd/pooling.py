@@ -48,10 +48,13 @@ def _pool_text(name: str, kernel: Pair, stride: Pair) -> str:
 # --- max-pooling ----------------------------------------------------------------------------
 def _max_forward(ops, x, *, kernel, stride, padding, dilation):
     padded = pad(x, padding, _lowest(x.dtype))
-    out = None
-    for _, _, where in windows(kernel, _out(x.shape, kernel, stride, padding, dilation),
-                               stride, dilation):
-        out = padded[where].copy() if out is None else np.maximum(out, padded[where], out=out)
+    views = [padded[where] for _, _, where in
+             windows(kernel, _out(x.shape, kernel, stride, padding, dilation), stride, dilation)]
+    if len(views) == 1:
+        return views[0].copy()
+    out = np.maximum(views[0], views[1])  # the first two into a new array: no copy first
+    for view in views[2:]:
+        np.maximum(out, view, out=out)
     return out
 
 
@@ -91,29 +94,59 @@ def _max_vjp(ops, upstream, out, x, *, needs=(True,), **geometry):
         return (apply(MAX_UNPOOL2D, (upstream,), {
             "indices": max_indices(x, out, **geometry), "size": x.shape[2:],
             "overlapping": overlapping}),)
-    # The same on arrays without building indices: each offset claims the windows whose
-    # maximum it holds and that no earlier offset claimed (the first maximum wins a tie).
+    if _halving(x.shape, **geometry):
+        return (_max_vjp_halving(upstream, out, x),)
+    # The same on arrays without building indices (the first maximum wins a tie).
     padding = geometry["padding"]
     grad = np.zeros(x.shape[:2] + (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]),
                     dtype=x.dtype)
-    nan = out.dtype.kind == "f" and np.isnan(out).any()
-    padded, unclaimed = pad(x, padding, _lowest(x.dtype)), None
-    for _, _, where in windows(geometry["kernel"], out.shape[2:], geometry["stride"],
-                               geometry["dilation"]):
-        window = padded[where]
-        hit = window == out
-        if nan:
-            hit |= window != window
-        if unclaimed is None:
-            unclaimed = ~hit
-        else:
-            hit &= unclaimed
-            unclaimed &= ~hit
+    padded = pad(x, padding, _lowest(x.dtype))
+    wheres = [where for _, _, where in windows(geometry["kernel"], out.shape[2:],
+                                               geometry["stride"], geometry["dilation"])]
+    for where, hit in zip(wheres, _claims((padded[where] for where in wheres), out)):
         if overlapping:
             grad[where] += upstream * hit
         else:  # each entry is in one window at most: write in place, no temporary
             np.multiply(upstream, hit, out=grad[where])
     return (np.ascontiguousarray(unpad(grad, padding)) if any(padding) else grad,)
+
+
+def _claims(entries, out: np.ndarray):
+    """For each kernel offset's view, in reading order: the windows whose first maximum
+    it holds (a bool mask), each offset claiming what no earlier one claimed."""
+    nan = out.dtype.kind == "f" and np.isnan(out).any()
+    free = None  # windows no earlier offset claimed
+    for entry in entries:
+        hit = entry == out
+        if nan:  # a window holding nan has its first nan as maximum
+            hit |= entry != entry
+        if free is None:
+            free = ~hit
+        else:
+            hit &= free
+            free ^= hit
+        yield hit
+
+
+# max_pool2d(2) on even sides, the common case, tiles the image: every entry is in exactly
+# one window, so the gradient needs no zero fill and no adding, and a window's four
+# entries are four strided views of one reshape.
+def _halving(shape: tuple, *, kernel, stride, padding, dilation) -> bool:
+    """Whether a max-pool is 2x2 with stride 2, no padding, over even sides."""
+    return (kernel == stride == (2, 2) and padding == (0, 0) and dilation == (1, 1)
+            and shape[2] % 2 == 0 and shape[3] % 2 == 0)
+
+
+def _max_vjp_halving(upstream: np.ndarray, out: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """_max_vjp's array path for a halving max-pool: the same numbers, no zero fill."""
+    n, c, h, w = x.shape
+    quads = x.reshape(n, c, h // 2, 2, w // 2, 2)
+    grad = np.empty(x.shape, dtype=x.dtype)
+    grad_quads = grad.reshape(quads.shape)
+    offsets = ((0, 0), (0, 1), (1, 0), (1, 1))
+    for (i, j), hit in zip(offsets, _claims((quads[:, :, :, i, :, j] for i, j in offsets), out)):
+        np.multiply(upstream, hit, out=grad_quads[:, :, :, i, :, j])
+    return grad
 
 
 def _unpool_forward(ops, x, *, indices, size, overlapping=True):

@@ -29,8 +29,16 @@ class BatchNorm2d(BatchNorm1d):
 
     Training uses the batch's statistics and updates the running averages
     (running ← (1 − momentum)·running + momentum·batch, the variance stored unbiased with
-    n = N·H·W, as PyTorch); ``model.eval()`` uses the running statistics.
+    n = N·H·W, as PyTorch); ``model.eval()`` uses the running statistics, and so does a
+    frozen layer.
     """
+
+    @property
+    def _frozen(self) -> bool:
+        """Frozen (``trainable = False``, or γ and β want no gradient): the layer then runs
+        in inference mode even in training, as Keras's, so its statistics stay put."""
+        return (not getattr(self, "trainable", True)
+                or not (self.weight.requires_grad or self.bias.requires_grad))
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.weight.dtype)
@@ -39,7 +47,7 @@ class BatchNorm2d(BatchNorm1d):
                     if x.ndim == 2 else "")
             raise ValueError(f"BatchNorm2d expects images of shape (N, {self.num_features}, "
                              f"H, W), got {x.shape}{hint}; change num_features or the input")
-        if not self.training:
+        if not self.training or self._frozen:
             scale = (1.0 / np.sqrt(self.running_var + self.eps)).reshape(-1, 1, 1)
             shift = self.running_mean.reshape(-1, 1, 1)
             weight, bias = self.weight.reshape(-1, 1, 1), self.bias.reshape(-1, 1, 1)

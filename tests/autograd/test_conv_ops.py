@@ -255,3 +255,23 @@ def test_conv_transpose2d_upsamples_float32():
 def test_bad_geometry_gets_a_clear_message(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("kernel, padding", [(3, 1), (1, 0), (2, 0)])
+def test_results_never_share_conv_scratch_buffers(kernel, padding):
+    # the tap products, the col2im buffer and the widened upstream are scratch
+    # arrays kept between calls: no result may be a view of them
+    rng = np.random.default_rng(8)
+    w = Tensor(rng.standard_normal((4, 3, kernel, kernel)), requires_grad=True)
+    results = []
+    for _ in range(2):
+        x = Tensor(rng.standard_normal((2, 3, 5, 5)), requires_grad=True)
+        out = conv2d(x, w, padding=padding)
+        out.backward(rng.standard_normal(out.shape))
+        up = conv_transpose2d(Tensor(rng.standard_normal(out.shape)), w, padding=padding)
+        results.append([out.data, x.grad, w.grad, up.data])
+        w.zero_grad()
+    first = [a.copy() for a in results[0]]
+    for a, b, kept in zip(results[0], results[1], first):
+        assert not np.shares_memory(a, b)
+        assert np.array_equal(a, kept)

@@ -110,6 +110,24 @@ def test_batch_norm_2d_eval_uses_running_statistics_and_gradchecks_in_training()
     assert gradcheck(through, [x, rng.standard_normal(2), rng.standard_normal(2)])
 
 
+@pytest.mark.parametrize("freeze", ["trainable", "requires_grad"])
+def test_a_frozen_batch_norm_2d_runs_in_inference_mode(freeze):
+    rng = np.random.default_rng(6)
+    layer = BatchNorm2d(3)
+    layer.running_mean, layer.running_var = rng.standard_normal(3), rng.random(3) + 0.5
+    statistics = layer.running_mean.copy(), layer.running_var.copy()
+    x = rng.standard_normal((4, 3, 2, 2))
+    expected = layer.eval()(x).data
+    layer.train()
+    if freeze == "trainable":
+        layer.trainable = False
+    else:
+        layer.weight.requires_grad = layer.bias.requires_grad = False
+    assert np.array_equal(layer(x).data, expected)  # in training mode, yet as in eval
+    assert np.array_equal(layer.running_mean, statistics[0])
+    assert np.array_equal(layer.running_var, statistics[1])
+
+
 def test_global_pool_shuffle_residual_and_concat_values():
     x = np.arange(2 * 6 * 2 * 2, dtype=float).reshape(2, 6, 2, 2)
     assert np.allclose(GlobalAvgPool2d()(x).data, x.mean(axis=(2, 3)))
