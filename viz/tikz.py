@@ -1,0 +1,232 @@
+"""``to_tikz``: the drawing as TikZ, for LaTeX documents and Beamer slides.
+
+The graph is laid out by Graphviz as for SVG (``viz.shapes``), then every box, cell,
+edge, arrowhead and line of text is written as a TikZ command at its place, in its
+colour: the picture on the slide is the picture in the notebook. User strings go
+through ``autograd.latex.text`` (escaped; Greek letters and the rule table's symbols
+as LaTeX commands; anything else as its code point). ``width="\\linewidth"`` (or
+``"8cm"``, or a number of centimetres) scales the picture, text included.
+
+In your own document, load ``\\usepackage{tikz}``; ``standalone=True`` gives a whole
+document (``article``, a page the size of the picture) that ``pdflatex`` compiles with
+Debian's texlive-latex-base, -latex-recommended and -pictures alone.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a_1"); y = a * a; y.label = "y"
+    >>> tikz = to_tikz(y, width="\\\\linewidth")
+    >>> tikz.splitlines()[0], "a\\\\_1" in tikz
+    ('\\\\resizebox{\\\\linewidth}{!}{%', True)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path as FilePath
+from typing import Any
+
+from autograd import latex
+
+from . import shapes
+from .shapes import Ellipse, Path, Picture, Text
+
+_UNITS = ("cm", "mm", "in", "pt", "bp", "pc", "em", "ex")
+_LENGTH = re.compile(r"(\d+(\.\d*)?|\.\d+)\s*(" + "|".join(_UNITS) + ")")
+_LENGTH_COMMAND = re.compile(r"((\d+(\.\d*)?|\.\d+)\s*)?\\(linewidth|textwidth|columnwidth|"
+                             r"paperwidth|textheight|hsize)")
+# A line of text never spills out of the cell the layout measured it for: LaTeX's
+# sans-serif is about as wide as Helvetica, and \crfit shrinks it when it is wider.
+_FIT = (r"\def\crfit#1#2{\resizebox{\ifdim\width>#1bp #1bp\else\width\fi}{!}{#2}}")
+_ANCHORS = {"l": "base west", "c": "base", "r": "base east"}
+HOW_TO_GET_PDFLATEX = ("install a LaTeX distribution with pdflatex (e.g. apt install "
+                       "texlive-latex-base texlive-latex-recommended texlive-pictures), or "
+                       "compile the .tex file elsewhere (e.g. Overleaf)")
+
+
+class LatexError(RuntimeError):
+    """pdflatex is missing or could not compile the document."""
+
+
+def check_width(width: Any) -> str | None:
+    """``width`` as a TeX length: a number (centimetres), ``"8cm"``, ``"0.9\\linewidth"``.
+
+    >>> check_width(8), check_width("0.5\\\\textwidth"), check_width(None)
+    ('8cm', '0.5\\\\textwidth', None)
+    """
+    if width is None:
+        return None
+    if isinstance(width, (int, float)) and not isinstance(width, bool) and width > 0:
+        return f"{width:g}cm"
+    if isinstance(width, str) and (_LENGTH.fullmatch(width.strip())
+                                   or _LENGTH_COMMAND.fullmatch(width.strip())):
+        return width.strip()
+    raise ValueError(f"width must be a length such as 8 (centimetres), '8cm', '120mm', "
+                     f"'3in' or '\\linewidth' / '0.8\\textwidth', got {width!r}")
+
+
+def _rgb(color: str) -> str:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"{{rgb,255:red,{r};green,{g};blue,{b}}}"
+
+
+def _xy(point: tuple[float, float]) -> str:
+    return f"({point[0]:.2f},{point[1]:.2f})"
+
+
+def _style(pen: shapes.Pen, fill: str | None, fill_opacity: float) -> str:
+    parts = []
+    if pen.color is not None and pen.width > 0:
+        parts.append(f"draw={_rgb(pen.color)}")
+        parts.append(f"line width={pen.width * 0.75:.2f}bp")  # Graphviz pen 1 = 0.75 bp
+        if pen.opacity < 1:
+            parts.append(f"draw opacity={pen.opacity:.2f}")
+        if pen.dash != "solid":
+            parts.append(pen.dash)
+    if fill is not None:
+        parts.append(f"fill={_rgb(fill)}")
+        if fill_opacity < 1:
+            parts.append(f"fill opacity={fill_opacity:.2f}")
+    return ",".join(parts)
+
+
+def _path(shape: Path) -> str | None:
+    style = _style(shape.pen, shape.fill, shape.fill_opacity)
+    if not style:
+        return None
+    points = shape.points
+    if shape.curve:
+        parts = [_xy(points[0])]
+        for i in range(1, len(points) - 2, 3):
+            parts.append(f".. controls {_xy(points[i])} and {_xy(points[i + 1])} .. "
+                         f"{_xy(points[i + 2])}")
+        body = " ".join(parts)
+    else:
+        body = " -- ".join(_xy(p) for p in points)
+    if shape.closed:
+        body += " -- cycle"
+    return f"\\path[{style}] {body};"
+
+
+def _text(shape: Text) -> str:
+    font = f"\\fontsize{{{shape.size:g}}}{{{shape.size * 1.2:g}}}\\selectfont\\sffamily"
+    font += "\\bfseries" if shape.bold else ""
+    font += "\\itshape" if shape.italic else ""
+    body = latex.text(shape.text)
+    return (f"\\node[anchor={_ANCHORS.get(shape.align, 'base')},inner sep=0pt,"
+            f"text={_rgb(shape.color)},font={font}] at {_xy(shape.at)} "
+            f"{{\\crfit{{{max(shape.width, 1.0) * 1.03:.2f}}}{{{body}}}}};")
+
+
+def picture_tikz(picture: Picture) -> str:
+    """A ``tikzpicture`` painting ``picture``'s shapes (units: big points)."""
+    x0, y0, x1, y1 = picture.box
+    lines = ["\\begin{tikzpicture}[x=1bp,y=1bp,line join=round,line cap=round]", _FIT,
+             f"\\path[fill={_rgb(picture.background)}] {_xy((x0, y0))} rectangle "
+             f"{_xy((x1, y1))};"]
+    for shape in picture.shapes:
+        if isinstance(shape, Text):
+            if shape.text.strip():
+                lines.append(_text(shape))
+        elif isinstance(shape, Ellipse):
+            style = _style(shape.pen, shape.fill, shape.fill_opacity)
+            if style:
+                lines.append(f"\\path[{style}] {_xy(shape.centre)} ellipse "
+                             f"[x radius={shape.rx:.2f}, y radius={shape.ry:.2f}];")
+        else:
+            command = _path(shape)
+            if command:
+                lines.append(command)
+    lines.append("\\end{tikzpicture}")
+    return "\n".join(lines)
+
+
+def scaled(tikz: str, width: str | None) -> str:
+    """``tikz`` scaled to ``width`` (text and all), or as it is for None."""
+    return tikz if width is None else f"\\resizebox{{{width}}}{{!}}{{%\n{tikz}%\n}}"
+
+
+def document(body: str, preamble: str = "") -> str:
+    """A whole ``article`` whose one page is exactly as large as ``body``."""
+    return "\n".join([
+        "\\documentclass{article}", "\\usepackage{tikz}", "\\usepackage{amsmath}", preamble,
+        "\\pagestyle{empty}", "\\newsavebox\\crpage", "\\begin{document}",
+        "\\sbox\\crpage{%", body, "}",
+        "\\pdfpagewidth=\\wd\\crpage \\pdfpageheight=\\dimexpr\\ht\\crpage+\\dp\\crpage\\relax",
+        "\\hoffset=-1in \\voffset=-1in \\oddsidemargin=0pt \\evensidemargin=0pt",
+        "\\topmargin=0pt \\headheight=0pt \\headsep=0pt \\topskip=0pt \\parindent=0pt",
+        "\\textwidth=\\wd\\crpage \\textheight=\\pdfpageheight",
+        "\\noindent\\usebox\\crpage", "\\end{document}", ""])
+
+
+def to_tikz(root_or_drawing: Any, standalone: bool = False, width: Any = None,
+            **draw_options: Any) -> str:
+    """TikZ source of the graph as ``draw_graph`` draws it (``draw_options`` go there:
+    ``show_edge_grads``, ``highlight``, ``color_by``, ``collapse``, ``theme`` ...).
+
+    ``root_or_drawing`` is a Value, Tensor or a ready drawing (``draw_graph``,
+    ``draw_network``). ``width`` scales the picture; ``standalone=True`` returns a
+    complete document (see the module docstring).
+    """
+    width = check_width(width)
+    if hasattr(root_or_drawing, "source"):
+        if draw_options:
+            raise TypeError(f"to_tikz() got drawing options {sorted(draw_options)} with a "
+                            f"ready drawing; pass them to draw_graph instead")
+        drawing = root_or_drawing
+    else:
+        from .draw import draw_graph  # draw imports nothing from here
+
+        drawing = draw_graph(root_or_drawing, **draw_options)
+    tikz = scaled(picture_tikz(shapes.lay_out(drawing)), width)
+    return document(tikz) if standalone else tikz
+
+
+def find_pdflatex() -> str | None:
+    """Path of ``pdflatex``, or None."""
+    return shutil.which("pdflatex")
+
+
+def compile_pdf(source: str, path: str | os.PathLike | None = None) -> bytes:
+    """Compile a whole LaTeX document with ``pdflatex``; the PDF's bytes (also written
+    to ``path`` when given). Raises ``LatexError`` when pdflatex is missing or fails."""
+    program = find_pdflatex()
+    if program is None:
+        raise LatexError(f"compiling LaTeX needs pdflatex, which is not on PATH: "
+                         f"{HOW_TO_GET_PDFLATEX}")
+    with tempfile.TemporaryDirectory() as folder:
+        tex = FilePath(folder) / "picture.tex"
+        tex.write_text(source, encoding="utf-8")
+        try:
+            done = subprocess.run([program, "-interaction=nonstopmode", "-halt-on-error",
+                                   "-no-shell-escape", tex.name], cwd=folder,
+                                  capture_output=True, timeout=120, check=False)
+        except subprocess.TimeoutExpired:
+            raise LatexError("pdflatex took over 120 s; the document is too large") from None
+        pdf = tex.with_suffix(".pdf")
+        if done.returncode != 0 or not pdf.exists():
+            log = done.stdout.decode("utf-8", "replace")
+            errors = [line for line in log.splitlines() if line.startswith("!")]
+            raise LatexError(f"pdflatex failed (exit code {done.returncode}): "
+                             f"{'; '.join(errors[:5]) or log[-1500:]}")
+        data = pdf.read_bytes()
+    if path is not None:
+        FilePath(path).write_bytes(data)
+    return data
+
+
+def beamer(frames: Sequence[tuple[str, str, str]], title: str = "") -> str:
+    """A Beamer deck: one frame per ``(frame title, tikz picture, caption LaTeX)``."""
+    pages = []
+    for frame_title, tikz, caption in frames:
+        pages.append("\n".join([f"\\begin{{frame}}{{{frame_title}}}", "\\centering", tikz,
+                                "", "\\vfill", "{\\small " + caption + "}",
+                                "\\end{frame}"]))
+    head = ["\\documentclass[aspectratio=169]{beamer}", "\\usepackage{tikz}",
+            "\\usepackage{amsmath}", "\\setbeamertemplate{navigation symbols}{}"]
+    if title:
+        head.append(f"\\title{{{latex.text(title)}}}")
+    return "\n".join(head + ["\\begin{document}", *pages, "\\end{document}", ""])
