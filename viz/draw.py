@@ -55,10 +55,12 @@ from .painter import (
     signed_size,
 )
 from .text_tree import text_tree
+from .themes import themed
 
 __all__ = ["DEFAULT_MAX_NODES", "GraphTooLargeError", "draw_graph", "graph_nodes"]
 
 
+@themed
 def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_grad: bool = True,
                precision: int = 4, *, grads: Mapping | None = None, color_by: str | None = None,
                grad_scale: float | None = None, highlight: Iterable[Any] = (),
@@ -80,7 +82,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     - ``stable_layout``: fixed cell sizes, so frames showing different numbers for the
       same graph get the same layout (for step-by-step replays);
     - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
-      ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``).
+      ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``);
+    - ``theme``: one of ``viz.THEMES`` for this drawing (default: ``viz.set_theme``'s).
 
     Big graphs (``max_nodes="auto"``): past ``viz.detail.DETAIL_LIMIT`` drawn nodes, a
     graph made by modules is drawn collapsed by module, any other folds its long chains

@@ -32,7 +32,7 @@ import numpy as np
 from autograd import backward_steps, topological_order
 from autograd.stepping import node_names, symbol
 
-from . import labels, player_html, rendering
+from . import labels, player_html, rendering, themes
 from .draw import DEFAULT_MAX_NODES, draw_graph, graph_nodes
 from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
 from .style import format_number
@@ -50,8 +50,9 @@ class Player:
 
     def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | None = DEFAULT_MAX_NODES,
-                 skip_constants: bool = False) -> None:
+                 skip_constants: bool = False, theme: str | None = None) -> None:
         self.root = root
+        self.theme = themes.check(theme) if theme is not None else themes.get_theme()
         self.precision = precision
         self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
         if labels.is_array_node(root):
@@ -75,7 +76,7 @@ class Player:
         # without a label show the name the captions give them (v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
-                                  max_nodes=max_nodes, names=self.names)
+                                  max_nodes=max_nodes, names=self.names, theme=self.theme)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
 
@@ -153,8 +154,9 @@ class Player:
 
     def frame_svg(self, frame: int) -> str:
         """Frame ``frame`` as an SVG document, its caption under the graph."""
-        return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
-                           self._caption_lines(frame), self._caption_room())
+        return themes.recolor(apply_frame(self.base, self.texts_at(frame),
+                                          self.highlights(frame), self._caption_lines(frame),
+                                          self._caption_room()), self.theme)
 
     def _caption_lines(self, frame: int) -> tuple[str, str]:
         first, second = self.caption(frame)
@@ -170,7 +172,8 @@ class Player:
         """One self-contained HTML file (no network): previous / next / play, a step
         counter and the arrow keys. Returns the path written."""
         path = Path(path)
-        path.write_text(player_html.page(self, title), encoding="utf-8")
+        path.write_text(themes.recolor(player_html.page(self, title), self.theme),
+                        encoding="utf-8")
         return path
 
     def save_frames(self, directory: str | Path, format: str = "svg") -> list[Path]:
@@ -205,7 +208,7 @@ class Player:
         drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
                              precision=self.precision, grads=known,
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
-                             max_nodes=None, names=self.names)
+                             max_nodes=None, names=self.names, theme=self.theme)
         self._unsend_edges(drawing, frame, known)
         lines = self._caption_lines(frame)
         # Same caption box size in every frame, so the caption cannot move the graph.
@@ -277,7 +280,7 @@ class Player:
         return {key: value for key, value in bundle.items() if key in wanted}
 
     def _repr_html_(self) -> str:
-        return player_html.fragment(self, global_keys=False)
+        return themes.recolor(player_html.fragment(self, global_keys=False), self.theme)
 
     def html(self) -> Any:
         """The self-contained HTML player for a notebook cell (what displaying the player
@@ -335,10 +338,11 @@ class Player:
 
 def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | None = DEFAULT_MAX_NODES,
-                 skip_constants: bool = False) -> Player:
+                 skip_constants: bool = False, theme: str | None = None) -> Player:
     """A player over ``root``'s backward steps, one frame per edge plus the start.
 
-    ``skip_constants=True`` leaves out the steps into leaves with ``role="constant"``.
+    ``skip_constants=True`` leaves out the steps into leaves with ``role="constant"``;
+    ``theme`` is one of ``viz.THEMES`` (default: ``viz.set_theme``'s).
 
     >>> from autograd import Value
     >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
@@ -347,7 +351,7 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
     ['dy/dx = dy/dy · dy/dx = 1 · 3 = 3', 'dy/dx += dy/dy · dy/dx = 1 · 3 = 3']
     """
     return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
-                  skip_constants=skip_constants)
+                  skip_constants=skip_constants, theme=theme)
 
 
 def _is_constant(node: Any) -> bool:
