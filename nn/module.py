@@ -46,6 +46,11 @@ class Module:
         with scope(self.name or type(self).__name__):
             return self.forward(*args, **kwargs)
 
+    def __setattr__(self, key: str, value: Any) -> None:
+        object.__setattr__(self, key, value)
+        if isinstance(value, (Module, list, tuple)) or getattr(value, "role", "") == "parameter":
+            _stamp_names(self)
+
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """(dotted name, parameter) pairs in the order the attributes were set."""
         seen: set[int] = set()
@@ -178,6 +183,17 @@ def reset_grads(params: Iterable[Any]) -> None:
     """
     for p in params:
         p.grad = 0.0 if isinstance(p, Value) else None
+
+
+def _stamp_names(module: Module) -> None:
+    """Label each parameter with its dotted name from ``named_parameters()``, so pictures,
+    captions and text name it the same (``layers.1.neurons.3.w.2``). A label the user
+    chose is kept: only an empty label, or one the new name ends with (``w2``, an
+    earlier ``w.2``), is replaced."""
+    for name, p in module.named_parameters():
+        old = (p.label or "").replace(".", "")
+        if not old or name.replace(".", "").endswith(old):
+            p.label = name
 
 
 def _named_items(module: Module) -> Iterator[tuple[str, Any]]:

@@ -21,7 +21,8 @@ from .draw import GraphTooLargeError, draw_graph
 from .files import render
 from .network import draw_network
 from .notebook import GraphDrawing, get_format, set_format
-from .player import Player, step_through
+from .player import Player
+from .players import step_through
 from .rendering import NoRendererError, RenderError, find_renderer
 from .themes import THEMES, get_theme, set_theme
 from .tikz import LatexError, to_tikz

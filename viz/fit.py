@@ -17,9 +17,10 @@ Reusable by any view (drawings, the explorer): ``fit_html(svg, note=...)``.
 
 from __future__ import annotations
 
+import hashlib
 import html as _html
+import itertools
 import re
-import uuid
 
 FIT_CSS = """
 .cr-fit { font-family: Helvetica, Arial, sans-serif; font-size: 13px; color: #444; }
@@ -47,7 +48,15 @@ _PAN_SCRIPT = """<script>(function () {
   window.addEventListener("mouseup", function () { start = null; });
 })();</script>"""
 
+_NUMBERS = itertools.count()
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
+
+
+def element_id(prefix: str, content: str) -> str:
+    """An HTML id unique on the page (several pictures in one notebook) that is the same
+    in every run of a notebook (its saved file does not change when rebuilt)."""
+    digest = hashlib.sha1(content.encode("utf-8", "replace")).hexdigest()[:8]
+    return f"{prefix}-{digest}-{next(_NUMBERS)}"
 
 
 def fitted_svg(svg: str) -> str:
@@ -71,7 +80,7 @@ def fit_html(svg: str, note: str = "") -> str:
 
     ``note`` is a line of text above the picture (e.g. that it is drawn collapsed).
     """
-    ident = "cr-fit-" + uuid.uuid4().hex[:12]
+    ident = element_id("cr-fit", svg)
     note_html = f'<span class="cr-fit-note">{_html.escape(note)}</span>' if note else ""
     return (f'<div class="cr-fit"><style>{FIT_CSS}</style>'
             f'<input type="checkbox" class="cr-fit-natural" id="{ident}-box">'
@@ -79,3 +88,23 @@ def fit_html(svg: str, note: str = "") -> str:
             f'{note_html}'
             f'<div class="cr-fit-view" id="{ident}">{fitted_svg(svg)}</div>'
             f'{_PAN_SCRIPT % ident}</div>')
+
+
+class FittedSvg:
+    """An SVG that a notebook shows fitted to the cell (``text/html``), with the SVG
+    itself for viewers without HTML.
+
+    >>> sorted(FittedSvg('<svg viewBox="0 0 10 10"></svg>')._repr_mimebundle_())
+    ['image/svg+xml', 'text/html', 'text/plain']
+    """
+
+    def __init__(self, svg: str, text: str = "an SVG picture") -> None:
+        self.svg, self.text = svg, text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None,
+                          **_: object) -> dict:
+        return {"text/html": fit_html(self.svg), "image/svg+xml": self.svg,
+                "text/plain": self.text}

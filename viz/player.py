@@ -1,9 +1,10 @@
-"""``step_through(root)``: watch backprop send the gradient back one edge at a time.
+"""The edge-by-edge player (what ``step_through(root)`` gives for graphs that fit):
+watch backprop send the gradient back one edge at a time.
 
     >>> from autograd import Value
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
     >>> c = a * b; c.label = "c"
-    >>> player = step_through(c)
+    >>> player = Player(c)
     >>> len(player)                      # one step per edge
     2
     >>> player.caption(1)[0]
@@ -29,11 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd import backward_steps, topological_order
+from autograd import backward_steps
 from autograd.stepping import node_names, symbol
 
-from . import labels, player_html, rendering, themes
-from .draw import DEFAULT_MAX_NODES, draw_graph, graph_nodes
+from . import labels, layout, player_html, rendering, themes
+from .detail import DETAIL_LIMIT, drawn_count
+from .draw import GraphTooLargeError, draw_graph, graph_nodes
+from .fit import FittedSvg
 from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
 from .style import format_number
 
@@ -48,22 +51,21 @@ class Player:
     the graph as it was.
     """
 
+    theme: str | None = None  # None: the theme in use when a frame is drawn
+
     def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
-                 max_nodes: int | None = DEFAULT_MAX_NODES,
+                 max_nodes: int | str | None = "auto",
                  skip_constants: bool = False, theme: str | None = None) -> None:
         self.root = root
         self.theme = themes.check(theme) if theme is not None else themes.get_theme()
         self.precision = precision
         self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
+        nodes = checked_nodes(root)
+        check_size(nodes, max_nodes)
         if labels.is_array_node(root):
-            if root.data.size != 1:
-                raise ValueError(f"step_through needs an output holding one number, got a "
-                                 f"Tensor of shape {root.data.shape}; reduce it first, "
-                                 f"e.g. step_through(y.sum())")
             self.seed = np.ones_like(root.data)
         # The names the steps print (label, else v1, v2, ...), for the captions around them.
-        self.names = node_names(topological_order(root))
-        nodes = graph_nodes([root])
+        self.names = node_names(nodes)
         before = [(node, node.grad) for node in nodes]
         try:
             self.steps = list(backward_steps(root))
@@ -76,7 +78,7 @@ class Player:
         # without a label show the name the captions give them (v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
-                                  max_nodes=max_nodes, names=self.names, theme=self.theme)
+                                  max_nodes=None, names=self.names, theme=self.theme)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
 
@@ -157,6 +159,11 @@ class Player:
         return themes.recolor(apply_frame(self.base, self.texts_at(frame),
                                           self.highlights(frame), self._caption_lines(frame),
                                           self._caption_room()), self.theme)
+
+    def frame(self, frame: int) -> FittedSvg:
+        """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
+        first, second = self._caption_lines(frame)
+        return FittedSvg(self.frame_svg(frame), f"{first}\n{second}")
 
     def _caption_lines(self, frame: int) -> tuple[str, str]:
         first, second = self.caption(frame)
@@ -336,25 +343,47 @@ class Player:
                              f"0 .. {len(self)} (frame 0 is before the first step)")
 
 
-def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
-                 max_nodes: int | None = DEFAULT_MAX_NODES,
-                 skip_constants: bool = False, theme: str | None = None) -> Player:
-    """A player over ``root``'s backward steps, one frame per edge plus the start.
-
-    ``skip_constants=True`` leaves out the steps into leaves with ``role="constant"``;
-    ``theme`` is one of ``viz.THEMES`` (default: ``viz.set_theme``'s).
-
-    >>> from autograd import Value
-    >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
-    >>> player = step_through(y)
-    >>> [player.caption(k)[0] for k in range(len(player) + 1)][1:]
-    ['dy/dx = dy/dy · dy/dx = 1 · 3 = 3', 'dy/dx += dy/dy · dy/dx = 1 · 3 = 3']
-    """
-    return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
-                  skip_constants=skip_constants, theme=theme)
-
-
 def _is_constant(node: Any) -> bool:
     return not node.parents and getattr(node, "role", "") == "constant"
 
 
+
+
+def checked_nodes(root: Any) -> list:
+    """The nodes under ``root``, after checking that it is one output to step back from."""
+    what = "step_through needs one output to step back from: a Value, or a Tensor holding " \
+           "one number (e.g. the loss)"
+    if isinstance(root, (list, tuple)):
+        given = "an empty list" if not root else f"a {type(root).__name__} of {len(root)} items"
+        raise TypeError(f"{what}; got {given}. Pass one node, e.g. step_through(loss)")
+    if not (hasattr(root, "parents") and hasattr(root, "data")):
+        raise TypeError(f"{what}; got {root!r:.80} of type {type(root).__name__}")
+    if labels.is_array_node(root) and root.data.size != 1:
+        raise ValueError(f"step_through needs an output holding one number, got a Tensor "
+                         f"of shape {root.data.shape}; reduce it first, e.g. "
+                         f"step_through(y.sum())")
+    try:
+        return graph_nodes([root])
+    except RuntimeError as error:  # the engine's message names the cycle
+        raise ValueError(f"step_through cannot step through {root!r:.60}: {error}") from None
+
+
+def check_size(nodes: list, max_nodes: int | str | None) -> None:
+    """Refuse at once, before stepping or laying out, a graph the player cannot show."""
+    if max_nodes is None:
+        return
+    limit = DETAIL_LIMIT if max_nodes == "auto" else max_nodes
+    count = drawn_count(nodes)
+    lift = "step_through(root, max_nodes=None) lays it out anyway (slow)"
+    if count > limit:
+        raise GraphTooLargeError(
+            f"the player draws every edge, and this graph has {count:,} nodes (more than "
+            f"max_nodes={limit}, what a notebook cell shows legibly); draw_graph(root) "
+            f"draws it with less detail, {lift}")
+    crossings = layout.virtual_nodes(nodes)
+    if crossings > layout.MAX_VIRTUAL_NODES:
+        raise GraphTooLargeError(
+            f"laying out this graph's player would take minutes: its edges cross "
+            f"{crossings:,} ranks (more than {layout.MAX_VIRTUAL_NODES:,}; a value used "
+            f"by many operations far apart, as in x*x*...*x); draw_graph(root) draws it "
+            f"fast without edge labels, {lift}")

@@ -15,11 +15,10 @@ from __future__ import annotations
 import html
 import json
 import re
-import uuid
 from importlib import resources
 from typing import Any
 
-from .fit import fitted_svg
+from .fit import element_id, fitted_svg
 from .player_svg import DONE, apply_frame
 from .style import UNKNOWN
 
@@ -62,9 +61,10 @@ def fragment(player: Any, global_keys: bool = False) -> str:
     """
     template = resources.files("viz").joinpath(TEMPLATE).read_text(encoding="utf-8")
     arithmetic, rule = player.caption(0)
+    data = script_json(player_data(player, global_keys))
     values = {
         # A fresh id per block: a notebook may show several players on one page.
-        "__CR_ID__": "cr-player-" + uuid.uuid4().hex[:12],
+        "__CR_ID__": element_id("cr-player", data),
         "__CR_COUNT__": str(len(player)),
         "__CR_COUNTER__": html.escape(f"step 0 / {len(player)}"),
         # fitted to the width without the script too (a saved notebook, a code host)
@@ -72,7 +72,7 @@ def fragment(player: Any, global_keys: bool = False) -> str:
                                              player.highlights(0))),
         "__CR_ARITHMETIC__": html.escape(arithmetic),
         "__CR_RULE__": html.escape(rule),
-        "__CR_DATA__": script_json(player_data(player, global_keys)),
+        "__CR_DATA__": data,
     }
     # One pass: a placeholder-like string inside a label is never substituted.
     return _PLACEHOLDER.sub(lambda m: values[m.group(0)], template)

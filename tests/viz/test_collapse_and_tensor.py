@@ -49,7 +49,8 @@ def test_boxes_hold_their_parameters_and_show_outputs(mlp_loss):
     # the two inputs stay visible and feed layer 0 sixteen times each
     assert re.findall(r"(n\d+) -> g0 \[label=\"×16\"\]", source) and source.count("×16") == 3
     out = model.layers[2].neurons[0].w[0]
-    assert out.label == "w0" and "<b>w0</b>" not in source   # parameters inside the boxes
+    # parameters inside the boxes (labelled with their dotted names, changed on purpose)
+    assert out.label == "layers.2.neurons.0.w.0" and f"<b>{out.label}</b>" not in source
     assert "×256" in source                                   # 16 outputs × 16 neurons
 
 

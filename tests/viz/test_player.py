@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+import viz
 from autograd import Value, backward_steps, grad
 from viz import draw_graph, step_through
 from viz.draw import graph_nodes
@@ -371,3 +372,69 @@ def test_captions_name_unlabelled_nodes_as_the_steps_do():
     assert player.caption(1)[0].startswith("dv2/dv1 = [")
     assert player.caption(3)[0].startswith("dv2/dx += [")
     assert "(+= : x is reached by a second path" in player.caption(3)[1]
+
+
+@pytest.mark.parametrize("given, error, words", [
+    ([], TypeError, "got an empty list"),
+    (3, TypeError, "got 3 of type int"),
+    ("loss", TypeError, "of type str"),
+])
+def test_bad_input_gets_one_clear_error_naming_it(given, error, words):
+    with pytest.raises(error, match=words) as raised:
+        step_through(given)
+    assert "step_through needs one output" in str(raised.value)
+
+
+def test_a_list_of_outputs_and_a_vector_output_say_what_to_pass(neuron):
+    import numpy as np
+
+    from autograd import Tensor
+
+    o, _ = neuron
+    with pytest.raises(TypeError, match="a list of 2 items. Pass one node"):
+        step_through([o, o])
+    with pytest.raises(ValueError, match=r"shape \(3,\); reduce it first"):
+        step_through(Tensor(np.ones(3), requires_grad=True) * 2.0)
+
+
+def test_a_cycle_is_named():
+    a = Value(1.0, label="a")
+    b = a * 2.0
+    b.label = "b"
+    a.parents = (b,)
+    with pytest.raises(ValueError, match="cannot step through .*cycle"):
+        step_through(b)
+
+
+def test_big_or_costly_graphs_are_refused_at_once_before_stepping():
+    import time
+
+    y = Value(0.5, label="x")
+    for _ in range(200_000):
+        y = y + 1.0
+    start = time.perf_counter()
+    with pytest.raises(viz.GraphTooLargeError, match="400,001 nodes .* max_nodes=None"):
+        step_through(y)
+    assert time.perf_counter() - start < 5
+    x = Value(1.01, label="x")
+    product = x
+    for _ in range(59):  # 119 nodes, but x's 60 edges cross 3,400 ranks: minutes of layout
+        product = product * x
+    start = time.perf_counter()
+    with pytest.raises(viz.GraphTooLargeError, match="would take minutes"):
+        step_through(product)
+    assert time.perf_counter() - start < 2
+
+
+def test_model_parameters_carry_their_dotted_names_in_pictures_and_captions():
+    from nn import MLP
+
+    random.seed(0)
+    model = MLP(2, [2, 1])
+    names = [name for name, _ in model.named_parameters()]
+    assert [p.label for p in model.parameters()] == names
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    player = step_through(loss)
+    captions = " ".join(player.caption(k)[0] for k in range(len(player) + 1))
+    assert "d(layers.0.neurons.1.w.0)" in captions
+    assert ">layers.0.neurons.1.w.0<" in player.drawing.source

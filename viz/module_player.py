@@ -1,0 +1,150 @@
+"""Backprop through a model one module at a time: the player's view of a big graph.
+
+A model's graph has hundreds of edges (``MLP(2, [16, 16, 1])``: 673); stepping them one
+by one shows nothing a student can follow. ``ModulePlayer`` draws the graph collapsed
+by module (``draw_graph(..., collapse="module", depth=...)``) and takes one step per
+box, outputs first: the gradient arriving at the module's outputs, and what it sends
+back to its inputs and its parameters, each as one size (the norm, the square root of
+the sum of squares). Through saturating layers the sizes shrink step by step.
+``depth=2`` opens every module one level (layer, then neuron).
+
+    >>> import random; random.seed(0)
+    >>> from nn import MLP
+    >>> model = MLP(2, [3, 1])
+    >>> loss = (model([1.0, -1.0]) - 1.0) ** 2
+    >>> player = ModulePlayer(loss, depth=1)
+    >>> [player.caption(k)[0].split(":")[0] for k in range(1, len(player) + 1)]
+    ['**2', '- 1', 'MLP › layer 1', 'MLP › layer 0']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd import graph
+
+from . import labels
+from .collapse import assign_groups
+from .draw import draw_graph, graph_nodes
+from .player import Player
+from .player_svg import CURRENT, DONE, RECEIVING
+from .style import format_number
+
+
+@dataclass(frozen=True)
+class ModuleStep:
+    """One box of the collapsed drawing, as backward passes through it."""
+
+    box: str              # DOT id of the box (or of the single operation's value node)
+    name: str             # "MLP › layer 1", or the operation's text
+    inputs: tuple         # DOT ids of the boxes and nodes it sends gradient back to
+    out_norm: float       # size of d root / d (its outputs)
+    in_norm: float        # ... / d (the inputs it feeds from outside)
+    param_norm: float     # ... / d (its own parameters)
+    parameters: int       # how many numbers its parameters hold
+
+
+def norm(gradients: list) -> float:
+    """Square root of the sum of squares of every number in ``gradients``."""
+    return math.sqrt(sum(float(np.sum(np.square(np.asarray(g, dtype=float))))
+                         for g in gradients if g is not None))
+
+
+class ModulePlayer(Player):
+    """One step per module box, outputs first (see the module docstring)."""
+
+    def __init__(self, root: Any, *, depth: int = 1, precision: int = 4,
+                 rankdir: str = "auto") -> None:
+        self.root, self.precision, self.depth = root, precision, depth
+        self.seed = np.ones_like(root.data) if labels.is_array_node(root) else 1.0
+        nodes = graph_nodes([root])
+        totals = graph.propagate(root, self.seed)
+        # The boxes show the gradients backward ends with; the steps show their sizes.
+        self.drawing = draw_graph(root, rankdir, precision=precision, grads=totals,
+                                  collapse="module", depth=depth, stable_layout=True,
+                                  max_nodes=None)
+        self.ids: dict = self.drawing.node_ids
+        self.names = {root: root.label or "L"}
+        self._base = None
+        self.steps = self._walk(nodes, totals)
+
+    def _walk(self, nodes: list, totals: dict) -> list[ModuleStep]:
+        ids, groups = self.ids, assign_groups(nodes, self.depth)
+        members: dict = {}
+        for node in nodes:
+            members.setdefault(ids[node], []).append(node)
+        consumers: dict = {}
+        for node in nodes:
+            for parent in node.parents:
+                consumers.setdefault(parent, []).append(node)
+        position = {node: k for k, node in enumerate(nodes)}
+        boxes = [box for box, inside in members.items() if any(n.parents for n in inside)]
+        boxes.sort(key=lambda box: -max(position[n] for n in members[box]))
+        steps = []
+        for box in boxes:
+            inside = members[box]
+            outputs = [n for n in inside if n is self.root or any(
+                ids[c] != box for c in consumers.get(n, ()))]
+            inputs = [p for n in inside for p in n.parents if ids[p] != box]
+            params = [n for n in inside if not n.parents and n.role == "parameter"]
+            first = inside[0]
+            name = (" › ".join(groups[first]) if first in groups
+                    else labels.op_text(next(n for n in inside if n.parents)))
+            steps.append(ModuleStep(
+                box, name, tuple(dict.fromkeys(ids[p] for p in inputs)),
+                norm([totals.get(n) for n in outputs]),
+                norm([totals.get(n) for n in dict.fromkeys(inputs)]),
+                norm([totals.get(n) for n in params]),
+                sum(int(np.size(n.data)) for n in params)))
+        return steps
+
+    # --- what each frame shows (overrides the edge-by-edge player's) ------------------
+    def grads_at(self, frame: int) -> dict:
+        raise NotImplementedError("a module-level player shows gradient sizes per module; "
+                                  "step_through(root, max_nodes=None) gives every edge")
+
+    def changes(self, frame: int) -> dict[str, str]:
+        self._check(frame)
+        key = self.ids.get(self.root, "") + "-grad"
+        return {key: self._grad_text(self.seed)} if frame == 0 and key in self.base.texts \
+            else {}
+
+    def highlights(self, frame: int) -> dict[str, str]:
+        self._check(frame)
+        if frame == 0:
+            return {self.ids[self.root]: CURRENT}
+        marks = {step.box: DONE for step in self.steps[:frame - 1]}
+        step = self.steps[frame - 1]
+        marks.update({box: RECEIVING for box in step.inputs})
+        marks[step.box] = CURRENT
+        return marks
+
+    def edge_key(self, number: int) -> None:
+        return None  # boxes light up, not edges
+
+    def caption(self, frame: int) -> tuple[str, str]:
+        self._check(frame)
+        root = f"d{self.names[self.root]}"
+        more = (f"step_through(root, depth={self.depth + 1}) opens each module one level; "
+                f"max_nodes=None steps every edge")
+        if frame == 0:
+            return (f"before backward: only {root}/{root} = 1 is known; each step passes "
+                    f"the gradient back through one module", more)
+        step = self.steps[frame - 1]
+        number = lambda x: format_number(x, self.precision)
+        text = f"{step.name}: |{root}/d out| = {number(step.out_norm)}"
+        if step.inputs:
+            text += f"  →  |{root}/d inputs| = {number(step.in_norm)}"
+        if step.parameters:
+            text += (f",  |{root}/d parameters| = {number(step.param_norm)} "
+                     f"({step.parameters:,} numbers)")
+        return text, "|g| is the gradient's size (square root of the sum of squares); " + more
+
+    def frame_source(self, frame: int) -> str:
+        raise NotImplementedError("PNG frames and GIFs need the edge-by-edge player: "
+                                  "step_through(root, max_nodes=None); save_frames(folder, "
+                                  "'svg') works here")
