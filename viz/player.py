@@ -33,7 +33,7 @@ import numpy as np
 from autograd import backward_steps
 from autograd.stepping import node_names, symbol
 
-from . import labels, layout, player_html, rendering, themes
+from . import beamer, labels, layout, player_html, rendering, themes
 from .detail import DETAIL_LIMIT, drawn_count
 from .draw import GraphTooLargeError, draw_graph, graph_nodes
 from .fit import FittedSvg
@@ -204,6 +204,12 @@ class Player:
                 path.write_bytes(rendering.render_source(self.frame_source(frame), "png"))
             paths.append(path)
         return paths
+
+    def save_beamer(self, path: str | Path, title: str | None = None,
+                    compile: bool = False) -> Path:
+        """A Beamer deck (``.tex``): one slide per frame, its TikZ picture and its caption
+        in LaTeX (``viz.beamer``); ``compile=True`` also writes the PDF."""
+        return beamer.save_beamer(self, path, title, compile)
 
     def frame_source(self, frame: int) -> str:
         """DOT text of frame ``frame`` (for PNG): gradients known so far, highlights, caption."""

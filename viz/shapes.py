@@ -50,6 +50,7 @@ class Path:
     fill_opacity: float = 1.0
     closed: bool = False
     curve: bool = False
+    owner: str = ""  # the DOT node ("n3") or edge ("n0->n3op#0": nth such edge) drawn
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Ellipse:
     pen: Pen
     fill: str | None = None
     fill_opacity: float = 1.0
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Text:
     color: str
     bold: bool = False
     italic: bool = False
+    owner: str = ""
 
 
 Shape = Path | Ellipse | Text
@@ -84,10 +87,12 @@ Shape = Path | Ellipse | Text
 
 @dataclass
 class Picture:
-    """Shapes in drawing order and the box around them ``(x0, y0, x1, y1)``."""
+    """Shapes in drawing order and the box around them ``(x0, y0, x1, y1)``;
+    ``label_centres``: edge owner -> the centre of its label."""
 
     shapes: list[Shape] = field(default_factory=list)
     background: str = "#ffffff"
+    label_centres: dict[str, Point] = field(default_factory=dict)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -141,21 +146,30 @@ def lay_out(drawing: Any, *, graph_label: bool = True) -> Picture:
     lists: list = [background[first_fill + 1:]]  # up to the first fill: the page itself
     if graph_label:
         lists.append(layout.get("_ldraw_", []))
-    nodes = [obj for obj in layout.get("objects", []) if "nodes" not in obj]
-    clusters = [obj for obj in layout.get("objects", []) if "nodes" in obj]
+    objects = layout.get("objects", [])
+    nodes = [obj for obj in objects if "nodes" not in obj]
+    clusters = [obj for obj in objects if "nodes" in obj]
+    lists = [("", False, ops) for ops in lists]
     for obj in clusters:
-        lists += [obj.get("_draw_", []), obj.get("_ldraw_", [])]
-    edges = layout.get("edges", [])
+        lists += [("", False, obj.get("_draw_", [])), ("", False, obj.get("_ldraw_", []))]
+    edges = sorted(layout.get("edges", []), key=lambda e: e.get("_gvid", 0))
+    owners, seen = [], {}
     for edge in edges:
-        lists += [("edge", edge.get("_draw_", [])), edge.get("_hdraw_", []),
-                  edge.get("_tdraw_", [])]
+        pair = f"{objects[edge['tail']]['name']}->{objects[edge['head']]['name']}"
+        seen[pair] = seen.get(pair, -1) + 1
+        owners.append(f"{pair}#{seen[pair]}")
+        if "lp" in edge:
+            x, y = (float(v) for v in edge["lp"].split(","))
+            picture.label_centres[owners[-1]] = (x, y)
+    for owner, edge in zip(owners, edges):
+        lists += [(owner, True, edge.get(key, [])) for key in ("_draw_", "_hdraw_", "_tdraw_")]
     for obj in nodes:
-        lists += [obj.get("_draw_", []), obj.get("_ldraw_", [])]
-    for edge in edges:  # labels last, above any line they cross
-        lists += [edge.get("_ldraw_", []), edge.get("_hldraw_", []), edge.get("_tldraw_", [])]
-    for ops in lists:
-        is_edge = isinstance(ops, tuple)
-        picture.shapes += _shapes(ops[1] if is_edge else ops, is_edge)
+        lists += [(obj["name"], False, obj.get(key, [])) for key in ("_draw_", "_ldraw_")]
+    for owner, edge in zip(owners, edges):  # labels last, above any line they cross
+        lists += [(owner, False, edge.get(key, [])) for key in ("_ldraw_", "_hldraw_",
+                                                                "_tldraw_")]
+    for owner, is_edge, ops in lists:
+        picture.shapes += _shapes(ops, is_edge, owner)
     return picture
 
 
@@ -173,7 +187,7 @@ def _color(text: str) -> tuple[str | None, float]:
     return "#000000", 1.0
 
 
-def _shapes(ops: list[dict], is_edge: bool) -> list[Shape]:
+def _shapes(ops: list[dict], is_edge: bool, owner: str) -> list[Shape]:
     """The shapes one xdot operation list draws (pen, fill and font state start afresh)."""
     pen, pen_opacity, fill, fill_opacity = "#000000", 1.0, None, 1.0
     width, dash = 1.0, "solid"
@@ -205,15 +219,15 @@ def _shapes(ops: list[dict], is_edge: bool) -> list[Shape]:
             filled = kind in "Pb" and not is_edge
             out.append(Path(points, Pen(pen, pen_opacity, width, dash),
                             fill if filled else None, fill_opacity,
-                            closed=kind in "Pp", curve=kind in "Bb"))
+                            closed=kind in "Pp", curve=kind in "Bb", owner=owner))
         elif kind in "Ee":
             cx, cy, rx, ry = (float(v) for v in op["rect"])
             out.append(Ellipse((cx, cy), rx, ry, Pen(pen, pen_opacity, width, dash),
-                               fill if kind == "E" else None, fill_opacity))
+                               fill if kind == "E" else None, fill_opacity, owner))
         elif kind == "T":
             x, y = op["pt"]
             # html_text doubles a backslash so Graphviz does not expand \N: undo it here.
             text = op["text"].replace("\\\\", "\\")
             out.append(Text((float(x), float(y)), op.get("align", "c"), float(op["width"]),
-                            text, size, text_color, bold, italic))
+                            text, size, text_color, bold, italic, owner))
     return out

@@ -25,7 +25,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -38,9 +37,6 @@ _UNITS = ("cm", "mm", "in", "pt", "bp", "pc", "em", "ex")
 _LENGTH = re.compile(r"(\d+(\.\d*)?|\.\d+)\s*(" + "|".join(_UNITS) + ")")
 _LENGTH_COMMAND = re.compile(r"((\d+(\.\d*)?|\.\d+)\s*)?\\(linewidth|textwidth|columnwidth|"
                              r"paperwidth|textheight|hsize)")
-# A line of text never spills out of the cell the layout measured it for: LaTeX's
-# sans-serif is about as wide as Helvetica, and \crfit shrinks it when it is wider.
-_FIT = (r"\def\crfit#1#2{\resizebox{\ifdim\width>#1bp #1bp\else\width\fi}{!}{#2}}")
 _ANCHORS = {"l": "base west", "c": "base", "r": "base east"}
 HOW_TO_GET_PDFLATEX = ("install a LaTeX distribution with pdflatex (e.g. apt install "
                        "texlive-latex-base texlive-latex-recommended texlive-pictures), or "
@@ -116,32 +112,48 @@ def _text(shape: Text) -> str:
     font += "\\bfseries" if shape.bold else ""
     font += "\\itshape" if shape.italic else ""
     body = latex.text(shape.text)
+    # A line never spills out of the cell the layout measured it for: LaTeX's sans-serif
+    # is about as wide as Helvetica, and the box shrinks it where it is wider. (No macro
+    # with parameters: a Beamer frame reads its body as an argument, where # breaks.)
+    room = f"{max(shape.width, 1.0) * 1.03:.2f}bp"
     return (f"\\node[anchor={_ANCHORS.get(shape.align, 'base')},inner sep=0pt,"
             f"text={_rgb(shape.color)},font={font}] at {_xy(shape.at)} "
-            f"{{\\crfit{{{max(shape.width, 1.0) * 1.03:.2f}}}{{{body}}}}};")
+            f"{{\\resizebox{{\\ifdim\\width>{room} {room}\\else\\width\\fi}}{{!}}{{{body}}}}};")
 
 
-def picture_tikz(picture: Picture) -> str:
-    """A ``tikzpicture`` painting ``picture``'s shapes (units: big points)."""
-    x0, y0, x1, y1 = picture.box
-    lines = ["\\begin{tikzpicture}[x=1bp,y=1bp,line join=round,line cap=round]", _FIT,
-             f"\\path[fill={_rgb(picture.background)}] {_xy((x0, y0))} rectangle "
-             f"{_xy((x1, y1))};"]
+def picture_tikz(picture: Picture, box: tuple[float, float, float, float] | None = None,
+                 under: str = "") -> str:
+    """A ``tikzpicture`` painting ``picture``'s shapes (units: big points).
+
+    ``box`` fixes the bounding box (default: around the shapes); ``under`` is a box
+    (e.g. ``\\usebox\\mybox``) placed at its lower left corner before the shapes, in
+    place of the background: the part that all frames of a deck share.
+    """
+    x0, y0, x1, y1 = box or picture.box
+    lines = ["\\begin{tikzpicture}[x=1bp,y=1bp,line join=round,line cap=round]",
+             f"\\useasboundingbox {_xy((x0, y0))} rectangle {_xy((x1, y1))};"]
+    if under:
+        lines.append(f"\\node[anchor=south west,inner sep=0pt] at {_xy((x0, y0))} {{{under}}};")
+    else:
+        lines.append(f"\\path[fill={_rgb(picture.background)}] {_xy((x0, y0))} rectangle "
+                     f"{_xy((x1, y1))};")
     for shape in picture.shapes:
-        if isinstance(shape, Text):
-            if shape.text.strip():
-                lines.append(_text(shape))
-        elif isinstance(shape, Ellipse):
-            style = _style(shape.pen, shape.fill, shape.fill_opacity)
-            if style:
-                lines.append(f"\\path[{style}] {_xy(shape.centre)} ellipse "
-                             f"[x radius={shape.rx:.2f}, y radius={shape.ry:.2f}];")
-        else:
-            command = _path(shape)
-            if command:
-                lines.append(command)
+        command = shape_tikz(shape)
+        if command:
+            lines.append(command)
     lines.append("\\end{tikzpicture}")
     return "\n".join(lines)
+
+
+def shape_tikz(shape: shapes.Shape) -> str | None:
+    """One shape as one TikZ command (None for an invisible one)."""
+    if isinstance(shape, Text):
+        return _text(shape) if shape.text.strip() else None
+    if isinstance(shape, Ellipse):
+        style = _style(shape.pen, shape.fill, shape.fill_opacity)
+        return (f"\\path[{style}] {_xy(shape.centre)} ellipse [x radius={shape.rx:.2f}, "
+                f"y radius={shape.ry:.2f}];") if style else None
+    return _path(shape)
 
 
 def scaled(tikz: str, width: str | None) -> str:
@@ -216,17 +228,3 @@ def compile_pdf(source: str, path: str | os.PathLike | None = None) -> bytes:
     if path is not None:
         FilePath(path).write_bytes(data)
     return data
-
-
-def beamer(frames: Sequence[tuple[str, str, str]], title: str = "") -> str:
-    """A Beamer deck: one frame per ``(frame title, tikz picture, caption LaTeX)``."""
-    pages = []
-    for frame_title, tikz, caption in frames:
-        pages.append("\n".join([f"\\begin{{frame}}{{{frame_title}}}", "\\centering", tikz,
-                                "", "\\vfill", "{\\small " + caption + "}",
-                                "\\end{frame}"]))
-    head = ["\\documentclass[aspectratio=169]{beamer}", "\\usepackage{tikz}",
-            "\\usepackage{amsmath}", "\\setbeamertemplate{navigation symbols}{}"]
-    if title:
-        head.append(f"\\title{{{latex.text(title)}}}")
-    return "\n".join(head + ["\\begin{document}", *pages, "\\end{document}", ""])
