@@ -216,7 +216,7 @@ def _shapes(ops: list[dict], is_edge: bool, owner: str) -> list[Shape]:
             bold, italic = bool(op["fontchar"] & 1), bool(op["fontchar"] & 2)
         elif kind in "PpLBb":
             points = tuple((float(x), float(y)) for x, y in op["points"])
-            filled = kind in "Pb" and not is_edge
+            filled = kind == "P" or (kind == "b" and not is_edge)  # an edge line is not filled
             out.append(Path(points, Pen(pen, pen_opacity, width, dash),
                             fill if filled else None, fill_opacity,
                             closed=kind in "Pp", curve=kind in "Bb", owner=owner))

@@ -162,16 +162,18 @@ def scaled(tikz: str, width: str | None) -> str:
 
 
 def document(body: str, preamble: str = "") -> str:
-    """A whole ``article`` whose one page is exactly as large as ``body``."""
+    """A whole ``article`` whose one page is exactly as large as ``body``.
+
+    The body is boxed, the page made the box's size, and the box shipped out as the
+    page by itself (no page builder: no margins, no page number, no second page).
+    """
     return "\n".join([
         "\\documentclass{article}", "\\usepackage{tikz}", "\\usepackage{amsmath}", preamble,
         "\\pagestyle{empty}", "\\newsavebox\\crpage", "\\begin{document}",
-        "\\sbox\\crpage{%", body, "}",
+        "\\sbox\\crpage{%", body + "%", "}",
         "\\pdfpagewidth=\\wd\\crpage \\pdfpageheight=\\dimexpr\\ht\\crpage+\\dp\\crpage\\relax",
-        "\\hoffset=-1in \\voffset=-1in \\oddsidemargin=0pt \\evensidemargin=0pt",
-        "\\topmargin=0pt \\headheight=0pt \\headsep=0pt \\topskip=0pt \\parindent=0pt",
-        "\\textwidth=\\wd\\crpage \\textheight=\\pdfpageheight",
-        "\\noindent\\usebox\\crpage", "\\end{document}", ""])
+        "\\hoffset=-1in \\voffset=-1in",
+        "\\shipout\\vbox{\\box\\crpage}", "\\end{document}", ""])
 
 
 def to_tikz(root_or_drawing: Any, standalone: bool = False, width: Any = None,
