@@ -129,7 +129,7 @@ THEME_TABLE: dict[str, Theme] = {
         edge_lines={"#2166ac": "dashed"}, pen_width=1.2,
         plot_rc={"axes.prop_cycle": None, "image.cmap": "gray"}),
     "colorblind": Theme("colorblind", _palette(
-        input="#c6e2f5", parameter="#fbd3a5", output="#f3eba0", highlight="#d55e00",
+        input="#c6e2f5", parameter="#fbd3a5", output="#9fd4c4", highlight="#d55e00",
         done="#0072b2", positive="#d55e00", negative="#0072b2"),
         (0, 114, 178), (247, 247, 247), (213, 94, 0)),
 }
