@@ -89,24 +89,26 @@ def math_text(value: Any) -> str:
     return "".join(out).strip()
 
 
-_NAME = re.compile(r"([A-Za-z]+|[\u0370-\u03ff])_?(\d+)?")
+_NAME = re.compile(r"([A-Za-z]+|[\u0370-\u03ff])_?(\d+)?([²³¹]?)")
 
 
 def symbol(name: str) -> str:
     """A node's name in math mode: ``h1`` -> ``h_{1}``, ``loss`` -> ``\\mathit{loss}``,
     ``σ`` -> ``\\sigma``; anything else ``(\\mbox{...})``-quoted as text."""
     name = str(name)
+    if name in _MATH:  # one symbol: ½, ∂, σ
+        return _MATH[name]
     match = _NAME.fullmatch(name)
     if match is None:
         return "(" + math_text(name) + ")" if name else r"\mbox{?}"
-    letters, digits = match.groups()
+    letters, digits, power = match.groups()
     if letters in _MATH:
         head = _MATH[letters]
     elif letters in _GREEK or letters.capitalize() in ("Gamma", "Delta", "Sigma", "Omega"):
         head = "\\" + letters
     else:
         head = letters if len(letters) == 1 else r"\mathit{" + letters + "}"
-    return head + (f"_{{{digits}}}" if digits else "")
+    return head + (f"_{{{digits}}}" if digits else "") + (_MATH[power] if power else "")
 
 
 def partial(top: str, bottom: str) -> str:
@@ -137,9 +139,20 @@ def signed(x: Any) -> str:
     return f"({shown})" if shown.startswith("-") else shown
 
 
-def _joined(terms: list[str], per_line: int) -> list[str]:
-    """Terms joined by ``+``, ``per_line`` to a line (long sums wrap between terms)."""
-    return [" + ".join(terms[i:i + per_line]) for i in range(0, len(terms), per_line)]
+def _joined(terms: list[list[str]], per_line: int) -> list[str]:
+    """Products (lists of factors) joined by ``+``, at most ``per_line`` factors to a
+    line: a long sum wraps between terms, a long product after a ``\\cdot``."""
+    lines: list[str] = []
+    line, count = "", 0
+    for factors in terms:
+        for position, factor in enumerate(factors):
+            joint = " + " if position == 0 else r" \cdot "
+            if count == per_line:
+                lines.append(line + (joint.rstrip() if position else ""))
+                line, count, joint = ("+ " if position == 0 else ""), 0, ""
+            line += (joint if line and joint else "") + factor
+            count += 1
+    return lines + [line]
 
 
 def explanation_rows(explanation: Any) -> list[str]:
@@ -153,14 +166,13 @@ def explanation_rows(explanation: Any) -> list[str]:
                     rf"reach {text(name(explanation.root))})}}"]
         return [rf"{head} &= {number(explanation.total)} && \mbox{{(sum over "
                 rf"{explanation.path_count} paths, node by node)}}"]
-    symbolic = [r" \cdot ".join(partial(name(f.node), name(f.parent)) for f in p.factors)
+    symbolic = [[partial(name(f.node), name(f.parent)) for f in p.factors]
                 for p in explanation.paths]
-    numeric = [r" \cdot ".join(signed(f.local) for f in p.factors) for p in explanation.paths]
+    numeric = [[signed(f.local) for f in p.factors] for p in explanation.paths]
     rows = []
-    for lines, first in ((_joined(symbolic, 3), head), (_joined(numeric, 6), "")):
-        for number_, line in enumerate(lines):
-            rows.append(f"{first if number_ == 0 else ''} &{'=' if number_ == 0 else ''} "
-                        f"{'' if number_ == 0 else '{} + '}{line}")
+    for lines, first in ((_joined(symbolic, 4), head), (_joined(numeric, 8), "")):
+        rows.append(f"{first} &= {lines[0]}")
+        rows += [rf" &\quad {line}" for line in lines[1:]]
     rows.append(f" &= {number(explanation.total)}")
     return rows
 
