@@ -1,4 +1,4 @@
-"""Drawing one training step of MLP(2, [16, 16, 1]): in full and collapsed by module.
+"""Drawing one training step of MLP(2, [16, 16, 1]), and the backprop player of four graphs.
 
     python benchmarks/viz_render.py
 
@@ -6,19 +6,43 @@ Prints, for each drawing, the number of drawn nodes (values + operation nodes, o
 boxes) and the seconds for DOT generation, SVG and PNG rendering, with the renderer
 used (``dot`` on PATH, else the bundled graphviz-pure). Targets: full graph to SVG under
 3 s, collapsed under 0.5 s. Each figure is the best of ``REPEATS`` runs.
+
+Then the player (``step_through``) of the README neuron, notebook 02's 2-2-2 network,
+MLP(2, [16, 16, 1]) (stepped module by module) and the benchmarks/mnist_cnn.py model
+on a batch of 8: steps, HTML size, build seconds (stepping, layout, HTML) and the
+seconds Chromium takes to load the page (when /usr/bin/chromium and playwright are
+there). Targets: the MLP's player under 1.5 MB and 2 s.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 import viz
-from autograd import Value
-from nn import MLP
+from autograd import Tensor, Value, dot
+from nn import (
+    MLP,
+    Conv2d,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sequential,
+    cross_entropy,
+    manual_seed,
+)
+from viz.cli import build_neuron
 from viz.rendering import find_renderer, render_source
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 REPEATS = 3
 T = TypeVar("T")
@@ -85,5 +109,90 @@ def main() -> None:
               f"{png_seconds:>9.3f}{f'{width}x{height}':>14}")
 
 
+def network_222() -> Value:
+    """Notebook 02's network and loss (Mazur's worked example)."""
+    x1, x2 = Value(0.05, label="x1"), Value(0.10, label="x2")
+    t1, t2 = Value(0.01, label="t1", role="constant"), Value(0.99, label="t2", role="constant")
+    w = {name: Value(v, label=name, role="parameter") for name, v in zip(
+        ["W1", "W2", "W3", "W4", "b1", "V1", "V2", "V3", "V4", "b2"],
+        [0.15, 0.25, 0.20, 0.30, 0.35, 0.40, 0.50, 0.45, 0.55, 0.60], strict=True)}
+    H1 = dot([w["W1"], w["W3"]], [x1, x2], w["b1"]).sigmoid()
+    H2 = dot([w["W2"], w["W4"]], [x1, x2], w["b1"]).sigmoid()
+    Y1 = dot([w["V1"], w["V3"]], [H1, H2], w["b2"]).sigmoid()
+    Y2 = dot([w["V2"], w["V4"]], [H1, H2], w["b2"]).sigmoid()
+    half = Value(0.5, label="½", role="constant")
+    E = half * (t1 - Y1) ** 2 + half * (t2 - Y2) ** 2
+    E.label = "E"
+    return E
+
+
+def cnn_loss() -> Tensor:
+    """The benchmarks/mnist_cnn.py model on a batch of 8 random images."""
+    manual_seed(0)
+    f32 = np.float32
+    model = Sequential(
+        Conv2d(1, 16, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
+        Conv2d(16, 32, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
+        Flatten(), Linear(32 * 7 * 7, 10, dtype=f32))
+    images = np.random.default_rng(0).random((8, 1, 28, 28)).astype(f32)
+    return cross_entropy(model(Tensor(images)), np.arange(8) % 10)
+
+
+def load_seconds(paths: list[Path]) -> list[float | None]:
+    """Seconds for Chromium to load each page and run its script (None without it)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [None] * len(paths)
+    if not Path(CHROMIUM).is_file():
+        return [None] * len(paths)
+    seconds = []
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 980, "height": 800})
+        for path in paths:
+            best = float("inf")
+            for _ in range(REPEATS):
+                start = time.perf_counter()
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                page.wait_for_selector(".cr-counter")
+                best = min(best, time.perf_counter() - start)
+            seconds.append(best)
+        browser.close()
+    return seconds
+
+
+def players() -> None:
+    random.seed(0)
+    model = MLP(2, [16, 16, 1])
+    mlp_loss = (model([0.5, -1.0]) - 1.0) ** 2
+    cases = {"README neuron": (build_neuron(), {}),
+             "2-2-2 network (nb 02)": (network_222(), {}),
+             "MLP(2, [16, 16, 1])": (mlp_loss, {}),
+             "MLP, every edge": (mlp_loss, {"max_nodes": None}),
+             "mnist_cnn.py model": (cnn_loss(), {})}
+    folder = Path(tempfile.mkdtemp())
+    rows, paths = [], []
+    for name, (root, options) in cases.items():
+        path = folder / f"{len(paths)}.html"
+
+        def build(r: object = root, p: Path = path, o: dict = options) -> object:
+            player = viz.step_through(r, **o)
+            player.save_html(p)
+            return player
+
+        seconds, player = best_time(build)
+        rows.append((name, type(player).__name__, len(player), path.stat().st_size, seconds))
+        paths.append(path)
+    loads = load_seconds(paths)
+    print(f"\n{'player of':<24}{'kind':<14}{'steps':>6}{'HTML kB':>9}{'build s':>9}"
+          f"{'load s':>8}")
+    for (name, kind, steps, size, seconds), load in zip(rows, loads, strict=True):
+        shown = f"{load:.2f}" if load is not None else "n/a"
+        print(f"{name:<24}{kind:<14}{steps:>6}{size / 1000:>9.1f}{seconds:>9.2f}{shown:>8}")
+
+
 if __name__ == "__main__":
     main()
+    players()

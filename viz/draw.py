@@ -32,7 +32,7 @@ being processed and the edge from its i-th parent. Every frame then has the same
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -67,7 +67,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                show_edge_grads: bool = False, legend: bool = False,
                max_nodes: int | str | None = "auto", collapse: str | bool | None = None,
                depth: int = 1, stable_layout: bool = False,
-               names: Mapping | None = None, show_order: bool = False) -> GraphDrawing:
+               names: Mapping | None = None,
+               within: Collection | None = None, show_order: bool = False) -> GraphDrawing:
     """The computation graph under ``root`` (a Value, Tensor, or a list of them).
 
     - ``rankdir``: ``"auto"`` draws left to right while that fits a notebook cell
@@ -83,6 +84,7 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
       same graph get the same layout (for step-by-step replays);
     - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
       ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``);
+    - ``within``: draw only these nodes and the edges among them (one module's part);
     - ``theme``: one of ``viz.THEMES`` for this drawing (default: ``viz.set_theme``'s);
     - ``show_order``: number each node by when ``backward()`` visits it (reversed
       topological order). micrograd's ``b = a + a; c = b + b`` shows why the order
@@ -123,14 +125,24 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
         raise ValueError(f"grad_scale must be a number > 0 (the gradient drawn deepest red), "
                          f"got {grad_scale!r}")
     order = graph_nodes(roots)
+    if within is not None:
+        order = [node for node in order if node in within]
     plan = detail.plan(order, roots, max_nodes, bool(collapse), depth)
     if plan.collapse:
         collapse = "module"
+    if (show_edge_grads and max_nodes == "auto" and not collapse
+            and layout.virtual_nodes(plan.visible(order)) > layout.MAX_VIRTUAL_NODES):
+        show_edge_grads = False  # each label is laid out along its edge: minutes of work
+        plan.note = ((plan.note + "; ") if plan.note else "") + (
+            "edge labels left out: laying them out would take minutes (max_nodes=None "
+            "draws them anyway)")
     if rankdir == "auto":
         rankdir = "TB" if collapse else layout.choose_rankdir(plan.visible(order),
                                                               show_edge_grads)
     grad_of = gradient_reader(roots, grads)
     drawing = new_drawing(rankdir)
+    if stable_layout:  # a replay's fixed-width edge labels: closer, so frames fit a cell
+        drawing.graph_attr["nodesep"] = "0.1"
     if color_by == "grad" and grad_scale is None:
         sizes = [abs(g) for g in (signed_size(grad_of(n)) for n in plan.visible(order))
                  if g is not None and np.isfinite(g)]

@@ -142,7 +142,7 @@ def edge_label(local: Any, upstream: Any, precision: int, stable: bool) -> str:
                                f"{format_number(product, precision)}"))
     else:
         lines.append(html_text(f"{UNKNOWN} × {format_number(local, precision)}"))
-    size = ' width="160" height="30" fixedsize="true"' if stable else ""
+    size = ' width="112" height="30" fixedsize="true"' if stable else ""
     text = "<br/>".join(lines)
     return (f'<<table border="0" cellpadding="0"><tr><td{size}>'
             f'<font point-size="9" face="{FONT}">{text}</font></td></tr></table>>')

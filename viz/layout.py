@@ -88,5 +88,6 @@ def virtual_nodes(order: list) -> int:
     total = 0
     for node in order:
         for parent in node.parents:
-            total += max(0, rank[node] - 1 - rank[parent] - 1)
+            if parent in rank:  # else an input from outside the nodes drawn
+                total += max(0, rank[node] - 1 - rank[parent] - 1)
     return total

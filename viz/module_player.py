@@ -6,7 +6,8 @@ by module (``draw_graph(..., collapse="module", depth=...)``) and takes one step
 box, outputs first: the gradient arriving at the module's outputs, and what it sends
 back to its inputs and its parameters, each as one size (the norm, the square root of
 the sum of squares). Through saturating layers the sizes shrink step by step.
-``depth=2`` opens every module one level (layer, then neuron).
+``depth=2`` opens every module one level (layer, then neuron); ``open(k)`` steps
+through step k's module (a neuron) edge by edge.
 
     >>> import random; random.seed(0)
     >>> from nn import MLP
@@ -40,10 +41,12 @@ class ModuleStep:
     """One box of the collapsed drawing, as backward passes through it."""
 
     box: str              # DOT id of the box (or of the single operation's value node)
+    members: tuple        # the graph nodes drawn in the box
+    outputs: tuple        # those used outside it (or the root)
     name: str             # "MLP › layer 1", or the operation's text
     inputs: tuple         # DOT ids of the boxes and nodes it sends gradient back to
     out_norm: float       # size of d root / d (its outputs)
-    in_norm: float        # ... / d (the inputs it feeds from outside)
+    in_norm: float        # what it sends back to its inputs from outside (their share)
     param_norm: float     # ... / d (its own parameters)
     parameters: int       # how many numbers its parameters hold
 
@@ -57,12 +60,19 @@ def norm(gradients: list) -> float:
 class ModulePlayer(Player):
     """One step per module box, outputs first (see the module docstring)."""
 
+    key_html = ('<b style="color: #e8590c">orange</b>: the module the gradient passes '
+                'through now; <b style="color: #e8590c">dashed</b>: the boxes it sends '
+                'gradient back to; boxes show the gradients backward ends with.')
+
     def __init__(self, root: Any, *, depth: int = 1, precision: int = 4,
                  rankdir: str = "auto") -> None:
         self.root, self.precision, self.depth = root, precision, depth
         self.seed = np.ones_like(root.data) if labels.is_array_node(root) else 1.0
         nodes = graph_nodes([root])
-        totals = graph.propagate(root, self.seed)
+        edges: list = []  # (node, index, contribution) in backward's order
+        totals = graph.propagate(root, self.seed,
+                                 on_edge=lambda node, index, _, part, __: edges.append(
+                                     (node, index, part)))
         # The boxes show the gradients backward ends with; the steps show their sizes.
         self.drawing = draw_graph(root, rankdir, precision=precision, grads=totals,
                                   collapse="module", depth=depth, stable_layout=True,
@@ -70,10 +80,18 @@ class ModulePlayer(Player):
         self.ids: dict = self.drawing.node_ids
         self.names = {root: root.label or "L"}
         self._base = None
-        self.steps = self._walk(nodes, totals)
+        self.steps = self._walk(nodes, totals, edges)
 
-    def _walk(self, nodes: list, totals: dict) -> list[ModuleStep]:
+    def _walk(self, nodes: list, totals: dict, edges: list) -> list[ModuleStep]:
         ids, groups = self.ids, assign_groups(nodes, self.depth)
+        # What each box sends to each input outside it: the sum over its edges
+        # (the input's total may also hold what other paths send it).
+        sent: dict = {}
+        for node, index, part in edges:
+            parent = node.parents[index]
+            if ids[parent] != ids[node]:
+                key = (ids[node], parent)
+                sent[key] = part if key not in sent else sent[key] + part
         members: dict = {}
         for node in nodes:
             members.setdefault(ids[node], []).append(node)
@@ -95,9 +113,10 @@ class ModulePlayer(Player):
             name = (" › ".join(groups[first]) if first in groups
                     else labels.op_text(next(n for n in inside if n.parents)))
             steps.append(ModuleStep(
-                box, name, tuple(dict.fromkeys(ids[p] for p in inputs)),
+                box, tuple(inside), tuple(outputs), name,
+                tuple(dict.fromkeys(ids[p] for p in inputs)),
                 norm([totals.get(n) for n in outputs]),
-                norm([totals.get(n) for n in dict.fromkeys(inputs)]),
+                norm([sent.get((box, n)) for n in dict.fromkeys(inputs)]),
                 norm([totals.get(n) for n in params]),
                 sum(int(np.size(n.data)) for n in params)))
         return steps
@@ -143,6 +162,21 @@ class ModulePlayer(Player):
             text += (f",  |{root}/d parameters| = {number(step.param_norm)} "
                      f"({step.parameters:,} numbers)")
         return text, "|g| is the gradient's size (square root of the sum of squares); " + more
+
+    def open(self, step: int) -> Player:
+        """Step ``step``'s module edge by edge (frames 1 .. len): the steps inside it,
+        from its output, with its inputs drawn beside it. Needs a module with one
+        output (a neuron: ``step_through(loss, depth=2).open(k)``)."""
+        self._check(step)
+        if step == 0:
+            raise ValueError("frame 0 is before any step; open a step 1 .. "
+                             f"{len(self)}")
+        module = self.steps[step - 1]
+        if len(module.outputs) != 1:
+            raise ValueError(f"{module.name} has {len(module.outputs)} outputs; a player "
+                             f"steps back from one: open a neuron of it, "
+                             f"step_through(root, depth={self.depth + 1}).open(k)")
+        return Player(module.outputs[0], precision=self.precision, within=module.members)
 
     def frame_source(self, frame: int) -> str:
         raise NotImplementedError("PNG frames and GIFs need the edge-by-edge player: "

@@ -55,13 +55,17 @@ class Player:
 
     def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | str | None = "auto",
-                 skip_constants: bool = False, theme: str | None = None) -> None:
+                 skip_constants: bool = False, within: Any = None,
+                 theme: str | None = None) -> None:
+        """``within``: only the steps into the nodes of this set, and only they are
+        drawn (with their inputs): one module opened (``ModulePlayer.open``)."""
         self.root = root
         self.theme = themes.check(theme) if theme is not None else themes.get_theme()
         self.precision = precision
         self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
         nodes = checked_nodes(root)
-        check_size(nodes, max_nodes)
+        check_size(nodes if within is None else [n for n in nodes if n in within],
+                   max_nodes)
         if labels.is_array_node(root):
             self.seed = np.ones_like(root.data)
         # The names the steps print (label, else v1, v2, ...), for the captions around them.
@@ -74,11 +78,16 @@ class Player:
                 node.grad = grad
         if skip_constants:
             self.steps = [step for step in self.steps if not _is_constant(step.parent)]
+        if within is not None:
+            self.steps = [step for step in self.steps if step.node in within]
+            within = set(within) | {step.parent for step in self.steps}
+        self.within = within
         # Every gradient unknown and fixed cell sizes: frames only fill text in. Nodes
         # without a label show the name the captions give them (v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
-                                  max_nodes=None, names=self.names, theme=self.theme)
+                                  max_nodes=None, names=self.names, within=within,
+                                  theme=self.theme)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
 
@@ -160,6 +169,12 @@ class Player:
                                           self.highlights(frame), self._caption_lines(frame),
                                           self._caption_room()), self.theme)
 
+    # What the colours mean, under the player (HTML; the module player says its own).
+    key_html = ('<b style="color: #e8590c">orange</b>: the edge the gradient flows along '
+                'now, from the node it leaves; <b style="color: #e8590c">dashed</b>: the '
+                'input receiving it; <b style="color: #1c5fa8">blue</b>: edges already '
+                'walked; <b>grad &#8212;</b>: not reached yet (not the same as 0).')
+
     def frame(self, frame: int) -> FittedSvg:
         """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
         first, second = self._caption_lines(frame)
@@ -221,7 +236,8 @@ class Player:
         drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
                              precision=self.precision, grads=known,
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
-                             max_nodes=None, names=self.names, theme=self.theme)
+                             max_nodes=None, names=self.names, within=self.within,
+                             theme=self.theme)
         self._unsend_edges(drawing, frame, known)
         lines = self._caption_lines(frame)
         # Same caption box size in every frame, so the caption cannot move the graph.
@@ -247,6 +263,8 @@ class Player:
             local_grads = getattr(node, "local_grads", None)
             seen: dict[str, int] = {}
             for index, parent in enumerate(node.parents):
+                if parent not in self.ids:
+                    continue  # not drawn: the player was opened on one module
                 head = f"\t{self.ids[parent]} -> {node_id}op"
                 occurrence = seen.get(head, 0)
                 seen[head] = occurrence + 1

@@ -73,6 +73,7 @@ def fragment(player: Any, global_keys: bool = False) -> str:
         "__CR_ARITHMETIC__": html.escape(arithmetic),
         "__CR_RULE__": html.escape(rule),
         "__CR_DATA__": data,
+        "__CR_KEY__": player.key_html,
     }
     # One pass: a placeholder-like string inside a label is never substituted.
     return _PLACEHOLDER.sub(lambda m: values[m.group(0)], template)

@@ -85,7 +85,9 @@ class BaseSvg:
         edge_keys: dict[tuple[str, str], list[str]] = defaultdict(list)
         for node, node_id in drawing.node_ids.items():
             for index, parent in enumerate(node.parents):
-                edge_keys[drawing.node_ids[parent], node_id + "op"].append(f"{node_id}:{index}")
+                if parent in drawing.node_ids:  # else not drawn (``draw_graph(within=)``)
+                    edge_keys[drawing.node_ids[parent], node_id + "op"].append(
+                        f"{node_id}:{index}")
         texts: dict[str, str] = {}
         parts: set[str] = set()
         seen: dict[tuple[str, str], int] = defaultdict(int)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from autograd import Value
-from viz import draw_graph
+from nn import MLP
+from viz import draw_graph, draw_network
 
 CELL = 980
 # On-screen font size of an SVG's texts: the font size in SVG units times the
@@ -50,6 +51,7 @@ def _drawings(make_neuron, make_network_222):
         "notebook 01, legend": draw_graph(L, legend=True),
         "notebook 01, edge gradients": draw_graph(L, show_edge_grads=True),
         "notebook 02, 2-2-2 network": draw_graph(E),
+        "draw_network, MLP(2, [16, 16, 1])": draw_network(MLP(2, [16, 16, 1])),
     }
 
 

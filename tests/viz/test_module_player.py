@@ -52,3 +52,39 @@ def test_depth_opens_each_module_one_level(mlp_loss):
     assert "step_through(root, depth=3) opens" in player.caption(0)[1]
     with pytest.raises(ValueError, match="depth must be a whole number"):
         step_through(loss, depth=-1)
+
+
+def test_a_neuron_opens_to_be_stepped_edge_by_edge(mlp_loss):
+    model, loss = mlp_loss
+    player = step_through(loss, depth=2)
+    step = player.caption(4)[0].split(":")[0]
+    assert step == "MLP › layer 1 › neuron 15"  # the neurons of a layer, last one first
+    neuron = player.open(4)
+    assert len(neuron) == 16 + 16 + 1 + 1  # 16 weights, 16 inputs, bias, the relu
+    inside = set(player.steps[3].members)
+    assert all(s.node in inside for s in neuron.steps)
+    # inside the neuron the gradients are d out / d node (seeded with 1): times
+    # dL/d out they are backward's dL/d node (the chain rule across the module's edge)
+    out = player.steps[3].outputs[0]
+    weight = model.layers[1].neurons[15].w[0]
+    local = neuron.grads_at(len(neuron))[weight]
+    assert neuron.grads_at(0)[out] == 1.0
+    loss.backward()
+    assert weight.grad == pytest.approx(local * out.grad, rel=1e-12)
+    assert neuron.base.texts  # lays out: only the neuron and its inputs are drawn
+    assert len(neuron.ids) < 40
+    with pytest.raises(ValueError, match="has 16 outputs"):
+        step_through(loss).open(4)
+
+
+def test_a_step_reports_what_it_sends_not_what_its_inputs_end_with():
+    random.seed(0)
+    model = MLP(2, [16, 16, 1])
+    out = model([0.5, -1.0])
+    loss = out * out + out  # out gets gradient from two places: d loss/d out = 2 out + 1
+    player = step_through(loss)
+    plus, times = player.steps[0], player.steps[1]
+    assert plus.name == "+" and plus.in_norm == pytest.approx(math.sqrt(2))
+    assert times.name == "*" and times.in_norm == pytest.approx(abs(2 * out.data))
+    layer = player.steps[2]
+    assert layer.out_norm == pytest.approx(abs(2 * out.data + 1))  # both paths arrived

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import viz
 from autograd import Value, backward_steps, grad
 from viz import draw_graph, step_through
 from viz.draw import graph_nodes
@@ -406,24 +405,25 @@ def test_a_cycle_is_named():
         step_through(b)
 
 
-def test_big_or_costly_graphs_are_refused_at_once_before_stepping():
-    import time
+def test_big_or_costly_graphs_are_refused_at_once_before_stepping(monkeypatch):
+    import viz.player
 
+    def never(*args, **kwargs):
+        raise AssertionError("refused only after stepping or laying out")
+
+    monkeypatch.setattr(viz.player, "backward_steps", never)
+    monkeypatch.setattr(viz.player, "draw_graph", never)
     y = Value(0.5, label="x")
     for _ in range(200_000):
         y = y + 1.0
-    start = time.perf_counter()
     with pytest.raises(viz.GraphTooLargeError, match="400,001 nodes .* max_nodes=None"):
         step_through(y)
-    assert time.perf_counter() - start < 5
     x = Value(1.01, label="x")
     product = x
     for _ in range(59):  # 119 nodes, but x's 60 edges cross 3,400 ranks: minutes of layout
         product = product * x
-    start = time.perf_counter()
     with pytest.raises(viz.GraphTooLargeError, match="would take minutes"):
         step_through(product)
-    assert time.perf_counter() - start < 2
 
 
 def test_model_parameters_carry_their_dotted_names_in_pictures_and_captions():

@@ -186,3 +186,31 @@ def test_notebook_02_player_keeps_buttons_edge_and_caption_on_a_980_by_800_scree
     page.screenshot(path=str(tmp_path / "last_step.png"))
     assert errors == [] and outside == []
     page.close()
+
+
+def test_a_model_steps_module_by_module_with_box_and_caption_on_screen(browser, tmp_path):
+    import random
+
+    from nn import MLP
+
+    random.seed(0)
+    model = MLP(2, [16, 16, 1])
+    player = step_through((model([0.5, -1.0]) - 1.0) ** 2)
+    page = browser.new_page(viewport={"width": 980, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(player.save_html(tmp_path / "mlp.html").resolve().as_uri())
+    assert "the module the gradient passes" in page.locator(".cr-key").text_content()
+    for k in range(1, len(player) + 1):
+        page.click("[data-action=next]")
+        assert page.locator(".cr-arithmetic").text_content() == player.caption(k)[0]
+        current = page.locator(f'[data-cr="{player.steps[k - 1].box}"]')
+        assert "cr-current" in current.get_attribute("class")
+        box, view = current.bounding_box(), page.locator(".cr-graph").bounding_box()
+        middle = box["y"] + box["height"] / 2
+        assert view["y"] <= middle <= min(view["y"] + view["height"], 800), k
+        caption = page.locator(".cr-caption").bounding_box()
+        assert caption["y"] + caption["height"] <= 800
+    assert errors == []
+    page.close()
