@@ -188,8 +188,11 @@ def recolor(text: str, name: str | None = None) -> str:
     colors = theme.colors
     if theme.kind_lines:
         text = "\n".join(_line_style(line, theme) for line in text.split("\n"))
-    text = _WHITE.sub(lambda m: m.group(1) + (colors["white"] if m.group(1).endswith('"')
-                                              else f'"{colors["white"]}"'), text)
+    text = _WHITE.sub(lambda m: m.group(1) + (f'"{colors["white"]}"' if m.group(1) == "bgcolor="
+                                              else colors["white"]), text)
+    # A saved page (the player's save_html) gets the theme's page colour too.
+    text = text.replace("<body>", f'<body style="background: {colors["white"]}; '
+                                   f'color: {colors["#000000"]}">', 1)
     text = _HEX.sub(lambda m: colors.get("#" + m.group(1).lower(), m.group(0)), text)
     return text
 

@@ -52,6 +52,7 @@ def test_neuron_player_frame_and_network_render_on_the_theme_background(name, ne
     assert _corner(rendering.render_source(network.source, "png")) == background
     html = player._repr_html_()
     assert "cr-player" in html and (name == "light" or "background: white" not in html)
+    assert f"background: {THEME_TABLE[name].background}" in html or name == "light"
 
 
 def test_dark_text_is_light_and_fills_are_dark(neuron):
