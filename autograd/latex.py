@@ -80,7 +80,9 @@ def math_text(value: Any) -> str:
     """``value`` for math mode: symbols as math commands, anything else in ``\\mbox``."""
     out = []
     for char in str(value):
-        if char in _MATH:
+        if char in _MATH and _MATH[char].startswith("^"):
+            out.append("{{}" + _MATH[char] + "}")  # one atom: a prime after it is no error
+        elif char in _MATH:
             out.append(_MATH[char] + (" " if _MATH[char][-1].isalpha() else ""))
         elif char.isascii() and (char.isalnum() or char in "+-*/=()[].,:;' "):
             out.append(r"\cdot " if char == "*" else char)

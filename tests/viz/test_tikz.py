@@ -6,7 +6,7 @@ import random
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex_check import compile_pages, compile_standalone, page_count, pdf_info, rasterize
 
@@ -81,11 +81,16 @@ def test_standalone_page_is_the_size_of_the_picture(neuron, tmp_path):
     assert page.getpixel((0, 0)) == (255, 255, 255)
 
 
-LABEL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+# Any character, and more often the ones that go wrong: LaTeX's specials, the symbols
+# mapped to commands, accents, scripts LaTeX's base fonts lack, controls.
+TRICKY = st.sampled_from(list("_%&#${}~^\\<>|\"'-!?`.,;*+=/()[] aZ09\n\t") + list(latex._MATH)
+                         + list("—–“”•éñçåčāß한€\u0301\u200b\x00\x07"))
+LABEL = st.text(st.one_of(st.characters(blacklist_categories=("Cs",)), TRICKY), max_size=12)
 
 
 @settings(max_examples=4)
 @given(st.lists(LABEL, min_size=30, max_size=30))
+@example(["°'", "x²'", "''", "^^", "σ'", "½'"] * 5)  # once a "double superscript"
 def test_any_label_compiles_in_text_and_in_math(labels):
     escaped = [latex.text(label) for label in labels]
     assert all(text.isascii() for text in escaped)
