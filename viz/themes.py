@@ -75,6 +75,8 @@ LIGHT = {
     "#cdeccd": "#cdeccd", "#f4f4f4": "#f4f4f4", "#eef1fb": "#eef1fb",
     "#fafafa": "#fafafa", "#fff4e0": "#fff4e0", "#f6f6f6": "#f6f6f6",
     "#dddddd": "#dddddd", "#ddd": "#ddd",                  # unknown gradient, frames
+    "#fff": "#fff", "#000": "#000", "#888": "#888", "#aaa": "#aaa", "#bbb": "#bbb",
+    "#ccc": "#ccc", "#f7f9fe": "#f7f9fe", "#e7eefb": "#e7eefb", "#27335a": "#27335a",
     "#e8590c": "#e8590c", "#1c5fa8": "#1c5fa8",            # highlight, walked edges
     "#b2182b": "#b2182b", "#2166ac": "#2166ac",            # positive, negative
 }
@@ -83,12 +85,15 @@ LIGHT = {
 def _palette(**roles: str) -> dict[str, str]:
     """A theme's table: each light colour of a role gets the role's colour."""
     groups = {
-        "page": ["white"], "node": ["#ffffff"], "text": ["#000000", "#222222", "#222"],
+        "page": ["white"], "node": ["#ffffff", "#fff"],
+        "text": ["#000000", "#222222", "#222", "#000"],
         "line": ["#333333", "#555555", "#555", "#444"],
-        "soft_line": ["#777777", "#777", "#666", "#888888", "#8a8a8a"],
-        "group_line": ["#4a5a8a"], "input": ["#d4e8f7"], "parameter": ["#fde2b8"],
+        "soft_line": ["#777777", "#777", "#666", "#888888", "#8a8a8a", "#888", "#aaa",
+                      "#bbb", "#ccc"],
+        "group_line": ["#4a5a8a", "#27335a"], "input": ["#d4e8f7"], "parameter": ["#fde2b8"],
         "constant": ["#eeeeee"], "output": ["#cdeccd"], "op": ["#f4f4f4"],
-        "group": ["#eef1fb"], "fold": ["#fafafa", "#f6f6f6"], "hidden": ["#fff4e0"],
+        "group": ["#eef1fb", "#f7f9fe", "#e7eefb"], "fold": ["#fafafa", "#f6f6f6"],
+        "hidden": ["#fff4e0"],
         "unknown": ["#dddddd", "#ddd"], "highlight": ["#e8590c"], "done": ["#1c5fa8"],
         "positive": ["#b2182b"], "negative": ["#2166ac"]}
     table = dict(LIGHT)
