@@ -146,3 +146,20 @@ def test_plots_take_the_theme():
     assert figure.get_facecolor()[:3] == pytest.approx(np.array(_rgb("#1e1e1e")) / 255)
     with pytest.raises(ValueError, match="unknown theme"):
         plot_activations(["relu"], theme="sepia")
+
+
+def test_dark_player_page_is_dark_in_a_browser(browser, neuron, tmp_path):
+    o, _ = neuron
+    url = viz.step_through(o, theme="dark").save_html(tmp_path / "dark.html").resolve().as_uri()
+    page = browser.new_page(viewport={"width": 980, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(url)
+    page.click("button[data-action=next]")
+    background = page.eval_on_selector("body", "e => getComputedStyle(e).backgroundColor")
+    graph = page.eval_on_selector(".cr-graph", "e => getComputedStyle(e).backgroundColor")
+    counter = page.eval_on_selector(".cr-counter", "e => getComputedStyle(e).color")
+    assert background == graph == "rgb(30, 30, 30)"  # #1e1e1e
+    assert counter == "rgb(236, 236, 236)"  # light text: #ececec
+    assert page.locator(".cr-current").count() > 0 and not errors
+    page.close()
