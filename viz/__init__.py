@@ -7,10 +7,14 @@
     >>> "**2" in drawing.source
     True
 
+In a notebook a drawing is shown fitted to the cell (with a switch to its natural size
+and panning), its SVG beside it for viewers without HTML; a big graph is drawn with
+less detail (by module, chains folded, or the output's neighbourhood) and says so.
 ``render(root_or_drawing, "graph.svg")`` writes .svg, .png or .pdf; ``set_format("png")``
 switches the notebook display to PNG; ``draw_network(model)`` draws an MLP's layers as
-columns of circles. ``step_through(root)`` replays backprop one edge at a time: a
-notebook player, ``save_html`` (one offline page), ``save_frames`` and ``save_gif``.
+columns of circles. ``step_through(root)`` replays backprop one edge at a time (a model
+too big for that, one module at a time): the same self-contained HTML player in a
+notebook and in ``save_html``, plus ``save_frames`` and ``save_gif``.
 Rendering uses ``dot`` when it is on PATH, else the bundled graphviz-pure (SVG and
 PNG), else notebooks show the graph as text; PDF without ``dot`` is painted by matplotlib.
 ``to_tikz(root)`` writes TikZ for LaTeX and Beamer; ``set_theme("dark")`` (or ``theme=``)

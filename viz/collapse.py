@@ -61,6 +61,31 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def module_path(parameters: list, steps: int) -> str:
+    """The dotted path, ``steps`` modules down from the model, that the parameters'
+    names (``named_parameters()`` stamps them) start with; "" when they do not agree.
+
+    A step is an attribute, with its list index if it is a list (``layers.1``).
+
+    >>> from autograd import Value
+    >>> module_path([Value(1.0, label="layers.1.neurons.3.w.0"),
+    ...              Value(1.0, label="layers.1.neurons.3.b")], 2)
+    'layers.1.neurons.3'
+    """
+    paths = set()
+    for p in parameters:
+        parts, path = (p.label or "").split("."), []
+        while parts and len(path) < steps:
+            step = [parts.pop(0)]
+            if parts and parts[0].isdigit():
+                step.append(parts.pop(0))
+            path.append(".".join(step))
+        if len(path) < steps or not parts:  # not that deep: a name of the user's own
+            return ""
+        paths.add(".".join(path))
+    return paths.pop() if len(paths) == 1 else ""
+
+
 def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Painter,
                  highlighted: bool) -> str:
     operations = sum(1 for m in members if m.parents)
@@ -68,7 +93,11 @@ def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Pa
     parameters = _count(len(owned), "parameter")
     if any(labels.is_array_node(m) for m in owned):  # "2 parameters" alone hides the sizes
         parameters += f" ({sum(m.data.size for m in owned):,} numbers)"
-    rows = [f"<tr><td><b>{labels.html_text(' › '.join(key))}</b></td></tr>",
+    title = f"<b>{labels.html_text(' › '.join(key))}</b>"
+    path = module_path(owned, len(key) - 1)
+    if path:  # the name its parameters carry: layers.1.neurons.3.w.0 is in layers.1.neurons.3
+        title += f' <font color="#555555">({labels.html_text(path)})</font>'
+    rows = [f"<tr><td>{title}</td></tr>",
             f"<tr><td>{_count(operations, 'operation')}, "
             f"{parameters}</td></tr>"]
     shown = outputs[:4]

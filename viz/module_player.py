@@ -15,7 +15,7 @@ through step k's module (a neuron) edge by edge.
     >>> loss = (model([1.0, -1.0]) - 1.0) ** 2
     >>> player = ModulePlayer(loss, depth=1)
     >>> [player.caption(k)[0].split(":")[0] for k in range(1, len(player) + 1)]
-    ['**2', '- 1', 'MLP › layer 1', 'MLP › layer 0']
+    ['**2', '- 1', 'MLP › layer 1 (layers.1)', 'MLP › layer 0 (layers.0)']
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import numpy as np
 from autograd import graph
 
 from . import labels
-from .collapse import assign_groups
+from .collapse import assign_groups, module_path
 from .draw import draw_graph, graph_nodes
 from .player import Player
 from .player_svg import CURRENT, DONE, RECEIVING
@@ -112,6 +112,9 @@ class ModulePlayer(Player):
             first = inside[0]
             name = (" › ".join(groups[first]) if first in groups
                     else labels.op_text(next(n for n in inside if n.parents)))
+            path = module_path(params, len(groups[first]) - 1) if first in groups else ""
+            if path:  # the name its parameters carry, as in the picture
+                name += f" ({path})"
             steps.append(ModuleStep(
                 box, tuple(inside), tuple(outputs), name,
                 tuple(dict.fromkeys(ids[p] for p in inputs)),

@@ -93,7 +93,7 @@ def page(player: Any, title: str | None = None) -> str:
 def frame_block(player: Any, frame: int) -> str:
     """One frame as static HTML (SVG and caption), for the ipywidgets player."""
     arithmetic, rule = player.caption(frame)
-    svg = apply_frame(player.base, player.texts_at(frame), player.highlights(frame))
-    return (f'<div style="overflow-x:auto">{svg}</div>'
+    svg = fitted_svg(apply_frame(player.base, player.texts_at(frame), player.highlights(frame)))
+    return (f'<div>{svg}</div>'
             f'<div style="font-family:monospace;font-size:15px">{html.escape(arithmetic)}</div>'
             f'<div style="font-family:monospace;color:#555">{html.escape(rule)}</div>')

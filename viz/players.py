@@ -19,7 +19,7 @@ from typing import Any
 from . import themes
 from .detail import DETAIL_LIMIT, drawn_count
 from .module_player import ModulePlayer
-from .player import Player, checked_nodes
+from .player import Player, check_size, checked_nodes
 
 
 def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
@@ -37,8 +37,9 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
     what to do (``max_nodes=n`` sets the limit, ``None`` lifts it).
     """
     nodes = checked_nodes(root)
-    scoped = any(getattr(node, "scope", ()) for node in nodes)
-    if depth is None and max_nodes == "auto" and scoped and drawn_count(nodes) > DETAIL_LIMIT:
+    big = drawn_count(nodes) > DETAIL_LIMIT
+    if depth is None and max_nodes == "auto" and big and any(
+            getattr(node, "scope", ()) for node in nodes):
         depth = 1
     if depth is not None:
         if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
@@ -46,5 +47,7 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
                              f"modules to open), got {depth!r}")
         with themes.using(theme):
             return ModulePlayer(root, depth=depth, precision=precision, rankdir=rankdir)
+    if big:
+        check_size(nodes, max_nodes)  # refuses now, without walking the graph again
     return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
                   skip_constants=skip_constants, theme=theme)

@@ -25,7 +25,8 @@ def test_a_big_model_is_stepped_module_by_module_outputs_first(mlp_loss, tmp_pat
     player = step_through(loss)
     assert isinstance(player, ModulePlayer) and len(player) == 5
     names = [player.caption(k)[0].split(":")[0] for k in range(1, len(player) + 1)]
-    assert names == ["**2", "- 1", "MLP › layer 2", "MLP › layer 1", "MLP › layer 0"]
+    assert names == ["**2", "- 1", "MLP › layer 2 (layers.2)", "MLP › layer 1 (layers.1)",
+                     "MLP › layer 0 (layers.0)"]
     html = player.save_html(tmp_path / "mlp.html")
     assert html.stat().st_size < 1_500_000
     assert "|dL/d parameters|" in player.caption(4)[0]
@@ -48,7 +49,7 @@ def test_depth_opens_each_module_one_level(mlp_loss):
     _, loss = mlp_loss
     player = step_through(loss, depth=2)
     assert len(player) == 2 + 16 + 16 + 1
-    assert player.caption(3)[0].startswith("MLP › layer 2 › neuron 0:")
+    assert player.caption(3)[0].startswith("MLP › layer 2 › neuron 0 (layers.2.neurons.0):")
     assert "step_through(root, depth=3) opens" in player.caption(0)[1]
     with pytest.raises(ValueError, match="depth must be a whole number"):
         step_through(loss, depth=-1)
@@ -58,7 +59,7 @@ def test_a_neuron_opens_to_be_stepped_edge_by_edge(mlp_loss):
     model, loss = mlp_loss
     player = step_through(loss, depth=2)
     step = player.caption(4)[0].split(":")[0]
-    assert step == "MLP › layer 1 › neuron 15"  # the neurons of a layer, last one first
+    assert step == "MLP › layer 1 › neuron 15 (layers.1.neurons.15)"  # last one first
     neuron = player.open(4)
     assert len(neuron) == 16 + 16 + 1 + 1  # 16 weights, 16 inputs, bias, the relu
     inside = set(player.steps[3].members)
