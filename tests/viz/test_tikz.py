@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex_check import compile_pages, compile_standalone, page_count, pdf_info, rasterize
 
 import viz
-from autograd import Value, backward_steps, latex
+from autograd import Tensor, Value, backward_steps, latex
 from nn import MLP
 from viz.draw import draw_graph
 from viz.tikz import LatexError, check_width, compile_pdf, to_tikz
@@ -22,6 +23,10 @@ def test_the_neuron_in_every_drawing_option_compiles(neuron, tmp_path):
     o.backward()
     random.seed(0)
     model = MLP(2, [3, 1])
+    x = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    w = Tensor(np.ones((2, 1)), requires_grad=True)
+    tensor_loss = (x @ w).relu().sum()
+    tensor_loss.backward()
     pictures = [
         to_tikz(o),
         to_tikz(o, width="\\linewidth", show_edge_grads=True, legend=True),
@@ -29,6 +34,7 @@ def test_the_neuron_in_every_drawing_option_compiles(neuron, tmp_path):
         to_tikz(model([1.0, -1.0]), width="0.9\\textwidth", collapse="module"),
         to_tikz(viz.draw_network(model), width="12cm"),
         to_tikz(o, theme="dark", show_order=True, width="3in"),
+        to_tikz(tensor_loss, width="10cm", show_edge_grads=True),  # shapes: "3×2 float64"
     ]
     pdf = compile_pages(pictures)
     assert pdf.startswith(b"%PDF") and page_count(pdf, tmp_path) == len(pictures)
