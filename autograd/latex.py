@@ -21,6 +21,8 @@ import re
 import unicodedata
 from typing import Any
 
+from . import graph
+
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
             "#": r"\#", "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}",
             "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
@@ -166,8 +168,7 @@ def explanation_rows(explanation: Any) -> list[str]:
         if explanation.path_count == 0:
             return [rf"{head} &= 0 && \mbox{{({text(name(explanation.wrt))} does not "
                     rf"reach {text(name(explanation.root))})}}"]
-        return [rf"{head} &= {number(explanation.total)} && \mbox{{(sum over "
-                rf"{explanation.path_count} paths, node by node)}}"]
+        return _per_node_rows(explanation, name) + [rf"{head} &= {number(explanation.total)}"]
     symbolic = [[partial(name(f.node), name(f.parent)) for f in p.factors]
                 for p in explanation.paths]
     numeric = [[signed(f.local) for f in p.factors] for p in explanation.paths]
@@ -176,6 +177,33 @@ def explanation_rows(explanation: Any) -> list[str]:
         rows.append(f"{first} &= {lines[0]}")
         rows += [rf" &\quad {line}" for line in lines[1:]]
     rows.append(f" &= {number(explanation.total)}")
+    return rows
+
+
+def _per_node_rows(explanation: Any, name: Any, shown: int = 8) -> list[str]:
+    """Too many paths (or too long a path) to write out: the per-node form instead,
+    d root / d v = Σ over consumers c of d root / d c · d c / d v, nearest the root first
+    (``shown`` rows, then a row of dots)."""
+    order = graph.topological_order(explanation.root)
+    reaches = {explanation.wrt}
+    consumers: dict = {}
+    for node in order:
+        for parent in node.parents:
+            consumers.setdefault(parent, []).append(node)
+            if parent in reaches:
+                reaches.add(node)
+    adjoint = graph.propagate(explanation.root, 1.0)
+    top = name(explanation.root)
+    rows = [rf"&\mbox{{{explanation.path_count:,} paths: node by node, each gradient is "
+            rf"the sum over its consumers}}"]
+    nodes = [n for n in reversed(order) if n in reaches and n is not explanation.root]
+    for node in nodes[:shown]:
+        terms = " + ".join(f"{partial(top, name(c))} {partial(name(c), name(node))}"
+                           for c in dict.fromkeys(consumers.get(node, [])))
+        rows.append(f"{partial(top, name(node))} &= {terms} = "
+                    f"{number(adjoint.get(node, 0.0))}")
+    if len(nodes) > shown:
+        rows.append(rf"&\vdots \quad \mbox{{({len(nodes) - shown:,} more nodes)}}")
     return rows
 
 

@@ -61,10 +61,14 @@ def test_explanations_and_steps_compile(neuron):
     blocks = [latex.explanation_latex(explain(o, wrt=nodes[name])) for name in ("x1", "w1")]
     x = Value(0.5, label="σ_x")
     y = x
-    for _ in range(6):  # 2^6 paths: more than explain writes out
-        y = y * x + x
+    for _ in range(5):  # 63 paths: more than explain writes out
+        y = y * y + x
     y.label = "ŷ"
-    blocks.append(latex.explanation_latex(explain(y, wrt=x)))
+    many = latex.explanation_latex(explain(y, wrt=x))
+    assert "63 paths: node by node" in many and "\\vdots" in many
+    y.backward()
+    assert float(many.splitlines()[-2].split("&= ")[1]) == float(f"{x.grad:.4g}")
+    blocks.append(many)
     steps = [latex.step_latex(step) for step in backward_steps(o)]
     blocks.append("\\begin{gather*}\n" + " \\\\\n".join(steps) + "\n\\end{gather*}")
     assert compile_pages(blocks).startswith(b"%PDF")
