@@ -33,11 +33,11 @@ CURRENT, RECEIVING, DONE = "cr-current", "cr-receiving", "cr-done"  # as viz.pla
 
 def fitted(tikz: str, box: tuple[float, float, float, float]) -> str:
     """``tikz`` scaled to a 16:9 frame: to the text width when the picture is wide, else
-    to 65% of the text height (the caption goes under it)."""
+    to 72% of the text height (the caption goes under it)."""
     x0, y0, x1, y1 = box
     if (x1 - x0) / max(y1 - y0, 1.0) > 2.4:
         return f"\\resizebox{{\\textwidth}}{{!}}{{%\n{tikz}%\n}}"
-    return f"\\resizebox{{!}}{{0.65\\textheight}}{{%\n{tikz}%\n}}"
+    return f"\\resizebox{{!}}{{0.72\\textheight}}{{%\n{tikz}%\n}}"
 
 
 def beamer(frames: Sequence[tuple[str, str, str]], title: str = "", shared: str = "") -> str:
@@ -172,8 +172,10 @@ def beamer_source(player: Any, title: str | None = None) -> str:
     frames = []
     count = len(player)
     for frame, picture in enumerate(pictures):
-        on_top = Picture([s for i, s in enumerate(picture.shapes) if i in changing],
-                         picture.background)
+        # Texts left out of the shared part, and lines that look different in this frame.
+        on_top = Picture([s for i, s in enumerate(picture.shapes) if i in changing and (
+            isinstance(s, Text) or i >= len(first.shapes) or s != first.shapes[i])],
+            picture.background)
         tikz = picture_tikz(on_top, box, under="\\usebox\\crshared")
         frames.append((f"step {frame} / {count}", fitted(tikz, box),
                        frame_caption(player, frame)))
