@@ -65,8 +65,14 @@ def check_width(width: Any) -> str | None:
 
 
 def _rgb(color: str) -> str:
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return f"{{rgb,255:red,{r};green,{g};blue,{b}}}"
+    """The name a colour gets in the picture (``\\definecolor``'d once at its start)."""
+    return "cr" + color[1:7].lower()
+
+
+def _color_definitions(commands: list[str]) -> list[str]:
+    """``\\definecolor`` for every colour the commands use (local to the picture)."""
+    names = sorted(set(re.findall(r"\bcr([0-9a-f]{6})\b", "\n".join(commands))))
+    return [f"\\definecolor{{cr{name}}}{{HTML}}{{{name.upper()}}}" for name in names]
 
 
 def _xy(point: tuple[float, float]) -> str:
@@ -141,6 +147,7 @@ def picture_tikz(picture: Picture, box: tuple[float, float, float, float] | None
         command = shape_tikz(shape)
         if command:
             lines.append(command)
+    lines[1:1] = _color_definitions(lines)
     lines.append("\\end{tikzpicture}")
     return "\n".join(lines)
 
