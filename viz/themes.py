@@ -205,7 +205,10 @@ def recolor(text: str, name: str | None = None) -> str:
 def _line_style(line: str, theme: Theme) -> str:
     """Print: a value node's table border drawn dashed / dotted / rounded by its kind,
     an edge of a given colour dashed (fills and colours are gone)."""
-    if line.startswith("\tlegend "):
+    if line.startswith("\tlegend "):  # the key shows each kind's line style on its swatch
+        for light, style in theme.kind_lines.items():
+            line = line.replace(f'<td bgcolor="{light}" width="18">',
+                                f'<td bgcolor="{light}" width="18" style="{style}">')
         return line
     first_cell = line.find('<td bgcolor="')
     style = theme.kind_lines.get(line[first_cell + 13:first_cell + 20]) if first_cell >= 0 \
