@@ -264,6 +264,7 @@ def restyle(drawing: Any, theme: Theme) -> None:
     """Recolour a graphviz drawing made in the light palette, in place."""
     if theme.name == "light":
         return
+    drawing.theme = theme.name  # its notebook display recolours the frame around it
     drawing.body[:] = [recolor(line, theme.name) for line in drawing.body]
     colors = theme.colors
     drawing.graph_attr.setdefault("bgcolor", "white")  # a transparent page stays light
