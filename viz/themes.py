@@ -132,7 +132,7 @@ THEME_TABLE: dict[str, Theme] = {
         (110, 110, 110), (255, 255, 255), (110, 110, 110),
         kind_lines={"#d4e8f7": "dashed", "#eeeeee": "dotted", "#fde2b8": "rounded"},
         edge_lines={"#2166ac": "dashed"}, pen_width=1.2,
-        plot_rc={"axes.prop_cycle": None, "image.cmap": "gray"}),
+        plot_rc={"image.cmap": "gray"}),
     "colorblind": Theme("colorblind", _palette(
         input="#c6e2f5", parameter="#fbd3a5", output="#9fd4c4", highlight="#d55e00",
         done="#0072b2", positive="#d55e00", negative="#0072b2"),
@@ -247,7 +247,7 @@ def themed_plot(plot: Callable) -> Callable:
 
 
 def _with_theme_parameter(draw: Callable, wrapper: Callable) -> Callable:
-
+    """``wrapper`` with ``draw``'s signature plus ``theme=None`` (for help() and IDEs)."""
     signature = inspect.signature(draw)
     parameters = list(signature.parameters.values())
     extra = inspect.Parameter("theme", inspect.Parameter.KEYWORD_ONLY, default=None,
@@ -279,12 +279,12 @@ def restyle(drawing: Any, theme: Theme) -> None:
 
 
 def plot_context(name: str | None) -> Any:
-    """matplotlib settings of theme ``name`` for one plot (a context manager)."""
+    """matplotlib settings of theme ``name`` (None: the one in use) for one plot."""
     from matplotlib import rc_context
 
-    rc = {k: v for k, v in THEME_TABLE[check(name) if name else get_theme()].plot_rc.items()
-          if v is not None}
-    if name == "print" or (name is None and get_theme() == "print"):
+    theme = THEME_TABLE[check(name) if name is not None else get_theme()]
+    rc = dict(theme.plot_rc)
+    if theme.name == "print":  # black lines told apart by their dashes, as in the graphs
         from cycler import cycler
 
         rc["axes.prop_cycle"] = cycler(color=["#000000"] * 4, linestyle=["-", "--", ":", "-."])
