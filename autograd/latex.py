@@ -78,6 +78,10 @@ def _code_point(char: str) -> str:
     return f"\\texttt{{[U+{ord(char):04X}]}}"
 
 
+# Spelled as commands, so that Markdown around a $$ block never reads them as syntax.
+_MATH_ASCII = {"*": r"\cdot ", "[": r"\lbrack ", "]": r"\rbrack ", "|": r"\vert "}
+
+
 def math_text(value: Any) -> str:
     """``value`` for math mode: symbols as math commands, anything else in ``\\mbox``."""
     out = []
@@ -86,8 +90,10 @@ def math_text(value: Any) -> str:
             out.append("{{}" + _MATH[char] + "}")  # one atom: a prime after it is no error
         elif char in _MATH:
             out.append(_MATH[char] + (" " if _MATH[char][-1].isalpha() else ""))
-        elif char.isascii() and (char.isalnum() or char in "+-*/=()[].,:;' "):
-            out.append(r"\cdot " if char == "*" else char)
+        elif char in _MATH_ASCII:
+            out.append(_MATH_ASCII[char])
+        elif char.isascii() and (char.isalnum() or char in "+-/=().,:;' "):
+            out.append(char)
         else:
             out.append(r"\mbox{" + text(char) + "}")
     return "".join(out).strip()
