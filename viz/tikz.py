@@ -55,11 +55,15 @@ def check_width(width: Any) -> str | None:
     """
     if width is None:
         return None
-    if isinstance(width, (int, float)) and not isinstance(width, bool) and width > 0:
+    if isinstance(width, (int, float)) and not isinstance(width, bool) and \
+            0 < width < float("inf"):
         return f"{width:g}cm"
-    if isinstance(width, str) and (_LENGTH.fullmatch(width.strip())
-                                   or _LENGTH_COMMAND.fullmatch(width.strip())):
-        return width.strip()
+    if isinstance(width, str):
+        text = width.strip()
+        if _LENGTH.fullmatch(text) or _LENGTH_COMMAND.fullmatch(text):
+            factor = re.match(r"\d*\.?\d*", text).group()  # "" before \linewidth
+            if not factor or float(factor) > 0:
+                return text
     raise ValueError(f"width must be a length such as 8 (centimetres), '8cm', '120mm', "
                      f"'3in' or '\\linewidth' / '0.8\\textwidth', got {width!r}")
 

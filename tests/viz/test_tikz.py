@@ -63,7 +63,8 @@ def test_width_scales_and_a_bad_width_is_refused(neuron):
     assert to_tikz(o, width=5).startswith("\\resizebox{5cm}{!}{")
     assert to_tikz(o, width="0.5\\linewidth").startswith("\\resizebox{0.5\\linewidth}{!}{")
     assert check_width(" 120mm ") == "120mm"
-    for bad in ("wide", "12", "-3cm", -1, 0, True, "\\linewidth}{", [5]):
+    for bad in ("wide", "12", "-3cm", "0cm", "0\\linewidth", -1, 0, float("inf"), True,
+                "\\linewidth}{", [5]):
         with pytest.raises(ValueError, match="width must be a length") as caught:
             to_tikz(o, width=bad)
         assert repr(bad) in str(caught.value)
