@@ -17,7 +17,8 @@ too big for that, one module at a time): the same self-contained HTML player in 
 notebook and in ``save_html``, plus ``save_frames`` and ``save_gif``.
 Rendering uses ``dot`` when it is on PATH, else the bundled graphviz-pure (SVG and
 PNG), else notebooks show the graph as text; PDF without ``dot`` is painted by matplotlib.
-``to_tikz(root)`` writes TikZ for LaTeX and Beamer; ``set_theme("dark")`` (or ``theme=``)
+``to_tikz(root)`` writes TikZ for LaTeX, ``player.save_beamer`` a Beamer deck;
+``set_theme("dark")`` (or ``theme=``)
 restyles pictures: ``THEMES`` lists the themes.
 """
 
