@@ -18,8 +18,7 @@ notebook and in ``save_html``, plus ``save_frames`` and ``save_gif``.
 Rendering uses ``dot`` when it is on PATH, else the bundled graphviz-pure (SVG and
 PNG), else notebooks show the graph as text; PDF without ``dot`` is painted by matplotlib.
 ``to_tikz(root)`` writes TikZ for LaTeX, ``player.save_beamer`` a Beamer deck;
-``set_theme("dark")`` (or ``theme=``)
-restyles pictures: ``THEMES`` lists the themes.
+``set_theme("dark")`` (or ``theme=``) restyles pictures: ``THEMES`` lists the themes.
 """
 
 from .draw import GraphTooLargeError, draw_graph
