@@ -89,10 +89,20 @@ def local_derivative(node: Any, index: int) -> Any:
 
 
 def formula_with_number(node: Any, index: int) -> str:
-    """The rule's text with its value: ``d(a*b)/da = b = -3``."""
+    """The rule's text with its value: ``d(a*b)/da = b = -3``; a rule that is a
+    number already (``d(a+b)/da = 1``) is not given it twice."""
     text = rules.RULES[node.op].formula(index, len(node.parents))
     local = local_derivative(node, index)
-    return text if local is None else f"{text} = {_num(local)}"
+    return text if local is None or _is_number(text.rsplit(" = ", 1)[-1]) \
+        else f"{text} = {_num(local)}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def node_names(order: list) -> dict:

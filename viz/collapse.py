@@ -86,6 +86,22 @@ def module_path(parameters: list, steps: int) -> str:
     return paths.pop() if len(paths) == 1 else ""
 
 
+SHOWN_OUTPUTS = 4  # a box lists this many of its outputs, then "... n more outputs"
+
+
+def output_text(node: Any, gradient: Any, precision: int) -> str:
+    """A box's row for one of its outputs: ``out h1 data 0.5933  grad 0.0364``."""
+    array = labels.is_array_node(node)
+    data = labels.summarize(node.data, precision) if array \
+        else style.format_number(node.data, precision)
+    grad = labels.summarize(gradient, precision) if array \
+        else style.format_number(gradient, precision)
+    name = f"{node.label} " if node.label else ""
+    if array:  # a layer's output shape is what a reader checks
+        name += f"{'×'.join(map(str, node.data.shape))} "
+    return f"out {name}data {data}  grad {grad}"
+
+
 def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Painter,
                  highlighted: bool) -> str:
     operations = sum(1 for m in members if m.parents)
@@ -100,21 +116,14 @@ def _group_label(key: tuple[str, ...], members: list, outputs: list, painter: Pa
     rows = [f"<tr><td>{title}</td></tr>",
             f"<tr><td>{_count(operations, 'operation')}, "
             f"{parameters}</td></tr>"]
-    shown = outputs[:4]
+    shown = outputs[:SHOWN_OUTPUTS]
     for node in shown:
-        data = labels.summarize(node.data, painter.precision) if labels.is_array_node(node) \
-            else style.format_number(node.data, painter.precision)
         gradient = painter.grad_of(node)
-        grad = labels.summarize(gradient, painter.precision) if labels.is_array_node(node) \
-            else style.format_number(gradient, painter.precision)
-        name = f"{node.label} " if node.label else ""
-        if labels.is_array_node(node):  # a layer's output shape is what a reader checks
-            name += f"{'×'.join(map(str, node.data.shape))} "
         fill, ink = style.GROUP_COLOR, "#000000"
         if painter.color_by == "grad":
             fill = style.grad_color(signed_size(gradient), painter.grad_scale)
             ink = style.text_color_on(fill)
-        text = labels.html_text(f"out {name}data {data}  grad {grad}")
+        text = labels.html_text(output_text(node, gradient, painter.precision))
         rows.append(f'<tr><td bgcolor="{fill}"><font color="{ink}">{text}</font></td></tr>')
     if len(outputs) > len(shown):
         rows.append(f"<tr><td>... {len(outputs) - len(shown)} more outputs</td></tr>")
@@ -182,6 +191,8 @@ def draw_collapsed(drawing: GraphDrawing, order: list, painter: Painter, depth: 
             painter.op_node(drawing, node, ids[node])
     for (source, target), times in edges.items():
         drawing.edge(source, target, **({"label": f"×{times}"} if times > 1 else {}))
+    # The outputs each box lists, in its rows' order (the module player fills them in).
+    drawing.box_outputs = {group_ids[key]: outputs[key][:SHOWN_OUTPUTS] for key in ranked}
     drawing.node_ids = {n: ids[n] for n in singles} | {
         n: group_ids[k] for n, k in groups.items()}
     return count

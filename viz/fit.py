@@ -21,6 +21,7 @@ import hashlib
 import html as _html
 import itertools
 import re
+import xml.etree.ElementTree as ET
 
 FIT_CSS = """
 .cr-fit { font-family: Helvetica, Arial, sans-serif; font-size: 13px; color: #444; }
@@ -48,6 +49,8 @@ _PAN_SCRIPT = """<script>(function () {
   window.addEventListener("mouseup", function () { start = null; });
 })();</script>"""
 
+CELL_PX = 980      # a notebook cell's width
+LEGIBLE_PX = 9.0   # the smallest text a reader should meet on screen
 _NUMBERS = itertools.count()
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
 
@@ -73,6 +76,23 @@ def fitted_svg(svg: str) -> str:
         return tag[:-1] + ' style="max-width:100%;height:auto;display:block">'
 
     return _SVG_OPEN.sub(restyle, svg, count=1)
+
+
+def smallest_text_px(svg: str, cell: int = CELL_PX) -> float:
+    """The smallest text of ``svg`` on screen, in px, when shown fitted to ``cell`` px
+    (SVG units are points; a picture narrower than the cell is not enlarged).
+
+    >>> smallest_text_px('<svg width="1960pt" viewBox="0 0 1960 50">'
+    ...                  '<text font-size="12">a</text></svg>')
+    6.0
+    """
+    root = ET.fromstring(svg[svg.find("<svg"):])
+    width = float(root.get("viewBox", "0 0 1 1").split()[2])
+    natural = float(root.get("width", f"{width}pt").rstrip("pt")) * 4 / 3
+    scale = min(cell, natural) / width
+    sizes = [float(t.get("font-size", "14")) for t in root.iter()
+             if t.tag.rsplit("}", 1)[-1] == "text" and (t.text or "").strip()]
+    return min(sizes, default=0.0) * scale
 
 
 def fit_html(svg: str, note: str = "") -> str:

@@ -7,7 +7,7 @@ box, outputs first: the gradient arriving at the module's outputs, and what it s
 back to its inputs and its parameters, each as one size (the norm, the square root of
 the sum of squares). Through saturating layers the sizes shrink step by step.
 ``depth=2`` opens every module one level (layer, then neuron); ``open(k)`` steps
-through step k's module (a neuron) edge by edge.
+through step k's module edge by edge, from the gradients backward sent its outputs.
 
     >>> import random; random.seed(0)
     >>> from nn import MLP
@@ -29,11 +29,11 @@ import numpy as np
 from autograd import graph
 
 from . import labels
-from .collapse import assign_groups, module_path
-from .draw import draw_graph, graph_nodes
+from .collapse import assign_groups, module_path, output_text
+from .draw import GraphTooLargeError, draw_graph, graph_nodes
 from .player import Player
 from .player_svg import CURRENT, DONE, RECEIVING
-from .style import format_number
+from .style import UNKNOWN, format_number
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class ModuleStep:
     in_norm: float        # what it sends back to its inputs from outside (their share)
     param_norm: float     # ... / d (its own parameters)
     parameters: int       # how many numbers its parameters hold
+    sends: tuple = ()     # (input node, what this box sends it), one per input
 
 
 def norm(gradients: list) -> float:
@@ -62,7 +63,9 @@ class ModulePlayer(Player):
 
     key_html = ('<b style="color: #e8590c">orange</b>: the module the gradient passes '
                 'through now; <b style="color: #e8590c">dashed</b>: the boxes it sends '
-                'gradient back to; boxes show the gradients backward ends with.')
+                'gradient back to; <b>grad &#8212;</b>: not reached yet. Each box fills '
+                'in as backward reaches it; <b>grad size</b> is the norm of the gradient '
+                'at its outputs.')
 
     def __init__(self, root: Any, *, depth: int = 1, precision: int = 4,
                  rankdir: str = "auto") -> None:
@@ -73,14 +76,68 @@ class ModulePlayer(Player):
         totals = graph.propagate(root, self.seed,
                                  on_edge=lambda node, index, _, part, __: edges.append(
                                      (node, index, part)))
-        # The boxes show the gradients backward ends with; the steps show their sizes.
+        # Laid out with the gradients backward ends with (the longest texts); the
+        # frames start from "grad —" and fill each box in as backward reaches it.
         self.drawing = draw_graph(root, rankdir, precision=precision, grads=totals,
                                   collapse="module", depth=depth, stable_layout=True,
                                   max_nodes=None)
         self.ids: dict = self.drawing.node_ids
         self.names = {root: root.label or "L"}
-        self._base = None
+        self._base = self._still = None
         self.steps = self._walk(nodes, totals, edges)
+        self._outputs_of = {step.box: list(step.outputs) for step in self.steps}
+        self._add_size_rows(totals)
+        self._frame_texts = self._fill_in()
+
+    def _add_size_rows(self, totals: dict) -> None:
+        """A "grad size" row under each box's outputs: the norm of what they received."""
+        for number, line in enumerate(self.drawing.body):
+            box = line.split(" ", 1)[0].strip()
+            if box in self.drawing.box_outputs and line.endswith("</table>>]\n"):
+                size = self._size_text(self._box_outputs(box), totals)
+                self.drawing.body[number] = line.replace(
+                    "</table>>]\n", f"<tr><td>{size}</td></tr></table>>]\n")
+
+    def _box_outputs(self, box: str) -> list:
+        """Every output of ``box`` (the drawing lists at most four)."""
+        return self._outputs_of.get(box) or list(self.drawing.box_outputs[box])
+
+    def _size_text(self, outputs: list, known: dict) -> str:
+        if not any(n in known for n in outputs):
+            return f"grad size {UNKNOWN}"
+        return f"grad size {format_number(norm([known.get(n) for n in outputs]), self.precision)}"
+
+    def _fill_in(self) -> list[dict[str, str]]:
+        """Per frame, the texts it changes: frame 0 sets every gradient unknown but the
+        root's; step k adds what its box sends to its inputs, and their boxes show it."""
+        known: dict = {self.root: self.seed}
+        box_of = self.ids
+        rows = {node: (box, number) for box, outputs in self.drawing.box_outputs.items()
+                for number, node in enumerate(outputs)}
+
+        def texts_of(nodes: list) -> dict[str, str]:
+            texts: dict[str, str] = {}
+            for node in nodes:
+                box = box_of[node]
+                if node in rows:
+                    box, number = rows[node]
+                    texts[f"{box}-out{number}"] = output_text(
+                        node, known.get(node), self.precision).replace("  ", " \xa0")
+                    texts[box + "-grad"] = self._size_text(self._box_outputs(box), known)
+                elif box not in self.drawing.box_outputs and box + "-grad" in self.base.texts:
+                    texts[box + "-grad"] = (self._grad_text(known[node]) if node in known
+                                            else f"grad {UNKNOWN}")
+            return texts
+
+        drawn = [n for n in self.ids if n in rows or self.ids[n] + "-grad" in self.base.texts]
+        frames = [{key: text for key, text in texts_of(drawn).items() if key in self.base.texts}]
+        for step in self.steps:
+            for node, part in step.sends:
+                known[node] = part if node not in known else known[node] + part
+            frames.append({key: text for key, text in
+                           texts_of([node for node, _ in step.sends]).items()
+                           if key in self.base.texts})
+        return frames
 
     def _walk(self, nodes: list, totals: dict, edges: list) -> list[ModuleStep]:
         ids, groups = self.ids, assign_groups(nodes, self.depth)
@@ -121,7 +178,8 @@ class ModulePlayer(Player):
                 norm([totals.get(n) for n in outputs]),
                 norm([sent.get((box, n)) for n in dict.fromkeys(inputs)]),
                 norm([totals.get(n) for n in params]),
-                sum(int(np.size(n.data)) for n in params)))
+                sum(int(np.size(n.data)) for n in params),
+                tuple((n, sent[box, n]) for n in dict.fromkeys(inputs) if (box, n) in sent)))
         return steps
 
     # --- what each frame shows (overrides the edge-by-edge player's) ------------------
@@ -131,9 +189,7 @@ class ModulePlayer(Player):
 
     def changes(self, frame: int) -> dict[str, str]:
         self._check(frame)
-        key = self.ids.get(self.root, "") + "-grad"
-        return {key: self._grad_text(self.seed)} if frame == 0 and key in self.base.texts \
-            else {}
+        return self._frame_texts[frame]
 
     def highlights(self, frame: int) -> dict[str, str]:
         self._check(frame)
@@ -144,6 +200,9 @@ class ModulePlayer(Player):
         marks.update({box: RECEIVING for box in step.inputs})
         marks[step.box] = CURRENT
         return marks
+
+    def _still_directions(self) -> tuple[str, ...]:
+        return ()  # boxes without edge labels already: the still frames are the player's
 
     def edge_key(self, number: int) -> None:
         return None  # boxes light up, not edges
@@ -166,20 +225,24 @@ class ModulePlayer(Player):
                      f"({step.parameters:,} numbers)")
         return text, "|g| is the gradient's size (square root of the sum of squares); " + more
 
-    def open(self, step: int) -> Player:
-        """Step ``step``'s module edge by edge (frames 1 .. len): the steps inside it,
-        from its output, with its inputs drawn beside it. Needs a module with one
-        output (a neuron: ``step_through(loss, depth=2).open(k)``)."""
+    def open(self, step: int, max_nodes: int | str | None = "auto") -> Player:
+        """Step ``step``'s module edge by edge (frames 1 .. len): the steps of backward
+        inside it, from its outputs, which start with the gradients backward sent them;
+        its inputs are drawn beside it. ``max_nodes`` as for ``step_through``."""
         self._check(step)
         if step == 0:
             raise ValueError("frame 0 is before any step; open a step 1 .. "
                              f"{len(self)}")
         module = self.steps[step - 1]
-        if len(module.outputs) != 1:
-            raise ValueError(f"{module.name} has {len(module.outputs)} outputs; a player "
-                             f"steps back from one: open a neuron of it, "
-                             f"step_through(root, depth={self.depth + 1}).open(k)")
-        return Player(module.outputs[0], precision=self.precision, within=module.members)
+        try:
+            return Player(self.root, precision=self.precision, within=module.members,
+                          max_nodes=max_nodes)
+        except GraphTooLargeError as error:
+            raise GraphTooLargeError(
+                f"{module.name} ({len(module.members):,} nodes) is too big to step "
+                f"through edge by edge in a cell: open its parts instead, "
+                f"step_through(root, depth={self.depth + 1}).open(k), or lift the limit "
+                f"with open({step}, max_nodes=None) (slow)") from error
 
     def frame_source(self, frame: int) -> str:
         raise NotImplementedError("PNG frames and GIFs need the edge-by-edge player: "

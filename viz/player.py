@@ -36,7 +36,7 @@ from autograd.stepping import node_names, symbol
 from . import beamer, labels, layout, player_html, rendering, themes
 from .detail import DETAIL_LIMIT, drawn_count
 from .draw import GraphTooLargeError, draw_graph, graph_nodes
-from .fit import FittedSvg
+from .fit import LEGIBLE_PX, FittedSvg, smallest_text_px
 from .player_svg import CURRENT, DONE, RECEIVING, BaseSvg, apply_frame
 from .style import format_number
 
@@ -78,9 +78,16 @@ class Player:
                 node.grad = grad
         if skip_constants:
             self.steps = [step for step in self.steps if not _is_constant(step.parent)]
+        # What frame 0 knows: the seed on the root; for one module opened (the root is
+        # outside it), what backward sent its outputs before reaching it.
+        self.seeds: dict = {root: self.seed}
         if within is not None:
             self.steps = [step for step in self.steps if step.node in within]
             within = set(within) | {step.parent for step in self.steps}
+            if root not in within:
+                parents = {step.parent for step in self.steps}
+                self.seeds = {step.node: step.upstream for step in self.steps
+                              if step.node not in parents}
         self.within = within
         # Every gradient unknown and fixed cell sizes: frames only fill text in. Nodes
         # without a label show the name the captions give them (v1, v2, ...).
@@ -90,6 +97,7 @@ class Player:
                                   theme=self.theme)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
+        self._still: BaseSvg | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -101,11 +109,44 @@ class Player:
             self._base = BaseSvg.lay_out(self.drawing)
         return self._base
 
+    @property
+    def still(self) -> BaseSvg:
+        """The layout of frames shown as still pictures (``frame(k)``, a saved notebook),
+        fitted to a cell: the player's own while all its text stays >= 9 px there, else
+        the same graph without edge labels (the caption holds the current edge's
+        arithmetic), top to bottom if that is what stays legible."""
+        if self._still is None:
+            self._still = self.base
+            # Past the detail limit no layout is legible at fit: keep one layout then.
+            directions = self._still_directions() if len(self.ids) <= DETAIL_LIMIT else ()
+            for rankdir in directions:
+                if self._legible(self._still):
+                    break
+                candidate = BaseSvg.lay_out(draw_graph(
+                    self.root, rankdir, precision=self.precision, grads={},
+                    stable_layout=True, max_nodes=None, names=self.names,
+                    within=self.within))
+                if self._legible(candidate):
+                    self._still = candidate
+        return self._still
+
+    def _still_directions(self) -> tuple[str, ...]:
+        return (self.drawing.graph_attr["rankdir"], "TB")
+
+    def _legible(self, base: BaseSvg) -> bool:
+        return smallest_text_px(apply_frame(base, base.texts, {}, self._caption_lines(0),
+                                            self._caption_room())) >= LEGIBLE_PX
+
+    def still_svg(self, frame: int) -> str:
+        """Frame ``frame`` in the still layout (see ``still``), its caption under it."""
+        return apply_frame(self.still, self.texts_at(frame), self.highlights(frame),
+                           self._caption_lines(frame), self._caption_room())
+
     # --- what each frame shows ----------------------------------------------------
     def grads_at(self, frame: int) -> dict:
         """``{node: gradient}`` known after ``frame`` steps (this pass only)."""
         self._check(frame)
-        known = {self.root: self.seed}
+        known = dict(self.seeds)
         for step in self.steps[:frame]:
             known[step.parent] = step.grad_after
         return known
@@ -114,7 +155,8 @@ class Player:
         """The texts frame ``frame`` changes: the new gradient and the edge's product."""
         self._check(frame)
         if frame == 0:
-            return {self.ids[self.root] + "-grad": self._grad_text(self.seed)}
+            return {self.ids[node] + "-grad": self._grad_text(gradient)
+                    for node, gradient in self.seeds.items()}
         step = self.steps[frame - 1]
         texts = {self.ids[step.parent] + "-grad": self._grad_text(step.grad_after)}
         if not labels.is_array_node(step.node) and step.local is not None:
@@ -126,7 +168,7 @@ class Player:
 
     def texts_at(self, frame: int) -> dict[str, str]:
         """Every changeable text of the picture at ``frame``."""
-        texts = dict(self.base.texts)
+        texts = dict(self.base.texts)  # (the still layout ignores its edges' texts)
         for number in range(frame + 1):
             texts.update(self.changes(number))
         return texts
@@ -135,7 +177,7 @@ class Player:
         """Part key -> class: the current edge and node, the parent receiving, done edges."""
         self._check(frame)
         if frame == 0:
-            return {self.ids[self.root]: CURRENT}
+            return {self.ids[node]: CURRENT for node in self.seeds}
         marks = {self._edge(step): DONE for step in self.steps[:frame - 1]}
         step = self.steps[frame - 1]
         node = self.ids[step.node]
@@ -147,10 +189,15 @@ class Player:
         """Two lines under the graph: the step's arithmetic and the rule it used."""
         self._check(frame)
         name = self._name(self.root)
+        how = "each step sends the gradient back along one edge: parent gradient += " \
+              "upstream · local"
+        if frame == 0 and self.root not in self.seeds:  # one module opened
+            known = ", ".join(f"d{name}/d{self._name(node)} = {format_number(g, self.precision)}"
+                              for node, g in list(self.seeds.items())[:3])
+            more = f" (+{len(self.seeds) - 3} more)" if len(self.seeds) > 3 else ""
+            return f"backward reaches the module knowing {known}{more}", how
         if frame == 0:
-            return (f"before backward: only d{name}/d{name} = 1 is known (the seed)",
-                    "each step sends the gradient back along one edge: "
-                    "parent gradient += upstream · local")
+            return f"before backward: only d{name}/d{name} = 1 is known (the seed)", how
         step = self.steps[frame - 1]
         arithmetic = str(step).split("    [")[0]
         if labels.is_array_node(step.node):  # a vector-Jacobian product, not a number
@@ -176,9 +223,10 @@ class Player:
                 'walked; <b>grad &#8212;</b>: not reached yet (not the same as 0).')
 
     def frame(self, frame: int) -> FittedSvg:
-        """Frame ``frame`` for a notebook cell: fitted to its width, caption included."""
+        """Frame ``frame`` for a notebook cell: fitted to its width, caption included,
+        all text >= 9 px (the still layout)."""
         first, second = self._caption_lines(frame)
-        return FittedSvg(self.frame_svg(frame), f"{first}\n{second}")
+        return FittedSvg(self.still_svg(frame), f"{first}\n{second}")
 
     def _caption_lines(self, frame: int) -> tuple[str, str]:
         first, second = self.caption(frame)
@@ -228,7 +276,7 @@ class Player:
 
     def frame_source(self, frame: int) -> str:
         """DOT text of frame ``frame`` (for PNG): gradients known so far, highlights, caption."""
-        highlight = [self.root]
+        highlight = list(self.seeds)
         if frame:
             step = self.steps[frame - 1]
             highlight = [step.node, (step.node, step.index)]
@@ -304,7 +352,7 @@ class Player:
         HTML. Never a widget: a saved notebook holds no widget state."""
         first, second = self._caption_lines(0)
         bundle = {"text/html": self._repr_html_(),
-                  "image/svg+xml": self.frame_svg(0),
+                  "image/svg+xml": self.still_svg(0),
                   "text/plain": f"{first}\n{second}"}
         wanted = set(include) if include is not None else set(bundle)
         wanted -= set(exclude or ())

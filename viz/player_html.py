@@ -61,15 +61,23 @@ def fragment(player: Any, global_keys: bool = False) -> str:
     """
     template = resources.files("viz").joinpath(TEMPLATE).read_text(encoding="utf-8")
     arithmetic, rule = player.caption(0)
+    live = fitted_svg(apply_frame(player.base, player.texts_at(0), player.highlights(0)))
+    still = live
+    if player.still is not player.base:  # without scripts: frame 0 legible at fit
+        still = fitted_svg(apply_frame(player.still, player.texts_at(0), player.highlights(0)))
+        live = f'<template class="cr-live">{live}</template>'
+    else:
+        live = ""
     data = script_json(player_data(player, global_keys))
     values = {
         # A fresh id per block: a notebook may show several players on one page.
         "__CR_ID__": element_id("cr-player", data),
         "__CR_COUNT__": str(len(player)),
         "__CR_COUNTER__": html.escape(f"step 0 / {len(player)}"),
-        # fitted to the width without the script too (a saved notebook, a code host)
-        "__CR_SVG__": fitted_svg(apply_frame(player.base, player.texts_at(0),
-                                             player.highlights(0))),
+        # fitted to the width without the script too (a saved notebook, a code host);
+        # the script swaps in the live layout (edge labels) if it differs
+        "__CR_SVG__": still,
+        "__CR_LIVE__": live,
         "__CR_ARITHMETIC__": html.escape(arithmetic),
         "__CR_RULE__": html.escape(rule),
         "__CR_DATA__": data,
@@ -93,7 +101,8 @@ def page(player: Any, title: str | None = None) -> str:
 def frame_block(player: Any, frame: int) -> str:
     """One frame as static HTML (SVG and caption), for the ipywidgets player."""
     arithmetic, rule = player.caption(frame)
-    svg = fitted_svg(apply_frame(player.base, player.texts_at(frame), player.highlights(frame)))
+    svg = fitted_svg(apply_frame(player.still, player.texts_at(frame),
+                                 player.highlights(frame)))
     return (f'<div>{svg}</div>'
             f'<div style="font-family:monospace;font-size:15px">{html.escape(arithmetic)}</div>'
             f'<div style="font-family:monospace;color:#555">{html.escape(rule)}</div>')

@@ -98,6 +98,7 @@ class BaseSvg:
                 parts.add(title)
                 if title in value_ids:
                     _tag_grad_text(group, title, texts)
+                    _tag_output_rows(group, title, texts)
             elif kind == "edge" and "->" in title:
                 tail, head = title.split("->", 1)
                 keys = edge_keys.get((tail, head))
@@ -151,6 +152,14 @@ def _tag_grad_text(group: ET.Element, key: str, texts: dict[str, str]) -> None:
     grad_text.set("x", f"{(min(xs) + max(xs)) / 2:.2f}")
     grad_text.set("class", "cr-grad")
     texts[key + "-grad"] = grad_text.text or ""
+
+
+def _tag_output_rows(group: ET.Element, key: str, texts: dict[str, str]) -> None:
+    """A module box's "out ... grad ..." rows: ``g0-out0``, ``g0-out1``, ... in order."""
+    rows = [t for t in group.iter(_TEXT) if (t.text or "").startswith("out ")]
+    for number, row in enumerate(rows):
+        row.set("data-cr", f"{key}-out{number}")
+        texts[f"{key}-out{number}"] = row.text or ""
 
 
 def _edge_label_centres(source: str) -> dict[tuple[str, str], list[float]]:

@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP
-from viz import draw_graph, draw_network
+from viz import draw_graph, draw_network, step_through
 
 CELL = 980
 # On-screen font size of an SVG's texts: the font size in SVG units times the
@@ -103,3 +103,43 @@ def test_natural_size_switch_shows_the_picture_larger_and_pans(browser):
     page.mouse.up()
     assert page.eval_on_selector(view, "v => v.scrollLeft") >= 300  # dragged 400 px
     assert errors == []
+
+
+# Every text of a still player frame, the caption under the graph included.
+MEASURE_ALL = MEASURE.replace(".cr-fit svg", "svg")
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no scripts"])
+def test_still_player_frames_fit_a_cell_with_all_text_of_9_px_or_more(
+        browser, scripts, make_neuron, make_network_222):
+    """player.frame(k), and frame 0 as a saved notebook shows it without scripts: the
+    2-2-2 network's edge labels would be 6.6 px at fit, so its still frames leave them
+    out (the caption holds the current edge's arithmetic)."""
+    players = {"README neuron": step_through(make_neuron()[0]),
+               "notebook 02": step_through(make_network_222(), skip_constants=True),
+               "notebook 02, all steps": step_through(make_network_222())}
+    for name, player in players.items():
+        shown = [player.frame(k)._repr_mimebundle_()["text/html"]
+                 for k in (0, 5, len(player))]
+        if not scripts:  # what the notebook shows before (or without) its script
+            shown.append(player._repr_mimebundle_()["text/html"])
+        for html in shown:
+            page, errors = _open(browser, html, scripts)
+            text = page.evaluate(MEASURE_ALL, "text")
+            assert text["count"] > 10, name
+            assert text["width"] <= CELL and text["pageWidth"] <= CELL, name
+            assert text["min"] >= 9, (name, text)
+            assert errors == [], name
+            page.context.close()
+
+
+def test_the_live_player_keeps_its_edge_labels(browser, make_network_222):
+    """Where scripts run, the player swaps the still frame for its own layout, whose
+    edge labels it shows at >= 9 px by scrolling its box instead of shrinking."""
+    player = step_through(make_network_222(), skip_constants=True)
+    page, errors = _open(browser, player._repr_mimebundle_()["text/html"])
+    assert page.locator(".cr-graph g.edge text").count() > 10
+    page.click("button[data-action=next]")
+    assert page.locator(".cr-graph .cr-edge.cr-current").count() == 1
+    assert errors == []
+    page.context.close()

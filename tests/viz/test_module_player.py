@@ -10,6 +10,7 @@ import pytest
 
 from nn import MLP
 from viz import step_through
+from viz.draw import GraphTooLargeError
 from viz.module_player import ModulePlayer
 
 
@@ -64,18 +65,36 @@ def test_a_neuron_opens_to_be_stepped_edge_by_edge(mlp_loss):
     assert len(neuron) == 16 + 16 + 1 + 1  # 16 weights, 16 inputs, bias, the relu
     inside = set(player.steps[3].members)
     assert all(s.node in inside for s in neuron.steps)
-    # inside the neuron the gradients are d out / d node (seeded with 1): times
-    # dL/d out they are backward's dL/d node (the chain rule across the module's edge)
+    # it starts from what backward sent its output (dL/d out) and ends with
+    # backward's dL/d weight: the steps of backward inside it
     out = player.steps[3].outputs[0]
     weight = model.layers[1].neurons[15].w[0]
-    local = neuron.grads_at(len(neuron))[weight]
-    assert neuron.grads_at(0)[out] == 1.0
     loss.backward()
-    assert weight.grad == pytest.approx(local * out.grad, rel=1e-12)
+    assert neuron.grads_at(0) == {out: out.grad}
+    assert neuron.grads_at(len(neuron))[weight] == pytest.approx(weight.grad, rel=1e-12)
     assert neuron.base.texts  # lays out: only the neuron and its inputs are drawn
     assert len(neuron.ids) < 40
-    with pytest.raises(ValueError, match="has 16 outputs"):
-        step_through(loss).open(4)
+
+
+def test_a_layer_opens_from_the_gradients_its_outputs_received(mlp_loss):
+    """A layer has 16 outputs: frame 0 knows what backward sent each of them, the
+    last frame backward's gradients of its weights; a layer too big for a cell says
+    which module it is and what to open instead."""
+    model, loss = mlp_loss
+    player = step_through(loss)
+    layer_0 = player.open(5)
+    assert player.caption(5)[0].startswith("MLP › layer 0")
+    assert len(layer_0) == 16 * (2 + 2 + 1 + 1)  # each neuron: 2 weights, 2 inputs, b, relu
+    outputs = player.steps[4].outputs
+    loss.backward()
+    assert layer_0.grads_at(0) == {out: out.grad for out in outputs}
+    assert layer_0.caption(0)[0].startswith("backward reaches the module knowing")
+    last = layer_0.grads_at(len(layer_0))
+    for weight in model.layers[0].parameters():
+        assert last[weight] == pytest.approx(weight.grad, rel=1e-12)
+    assert all(layer_0.ids[out] + "-grad" in layer_0.changes(0) for out in outputs)
+    with pytest.raises(GraphTooLargeError, match=r"MLP › layer 1 \(layers.1\) .*depth=2"):
+        player.open(4)
 
 
 def test_a_step_reports_what_it_sends_not_what_its_inputs_end_with():
@@ -89,3 +108,29 @@ def test_a_step_reports_what_it_sends_not_what_its_inputs_end_with():
     assert times.name == "*" and times.in_norm == pytest.approx(abs(2 * out.data))
     layer = player.steps[2]
     assert layer.out_norm == pytest.approx(abs(2 * out.data + 1))  # both paths arrived
+
+
+def test_boxes_fill_in_as_backward_reaches_them(mlp_loss):
+    """Frame 0 knows only the loss's gradient; a layer's box shows its outputs'
+    gradients and their size from the step that sends them, not before; the last frame
+    shows backward's gradients."""
+    model, loss = mlp_loss
+    player = step_through(loss)
+    first = player.texts_at(0)
+    root_key = player.ids[loss] + "-grad"
+    assert first[root_key] == "grad 1.0000"
+    assert all("—" in text for key, text in first.items() if key != root_key), first
+    layers = [step.box for step in player.steps[2:]]  # layer 2, 1, 0
+    for number, box in enumerate(layers):  # a layer hears from the step before its own
+        reached = 2 + number  # the frame of the step that sends to its outputs
+        assert player.texts_at(reached - 1)[box + "-grad"] == "grad size —"
+        assert player.texts_at(reached)[box + "-grad"] != "grad size —"
+    loss.backward()
+    last = player.texts_at(len(player))
+    layer_1 = model.layers[1]
+    outputs = player.drawing.box_outputs[layers[1]]
+    for number, node in enumerate(outputs):
+        assert last[f"{layers[1]}-out{number}"].endswith(f"grad {node.grad:.4f}")
+    size = math.sqrt(sum(n.grad ** 2 for n in player.steps[3].outputs))
+    assert last[layers[1] + "-grad"] == f"grad size {size:.4f}"
+    assert len(player.steps[3].outputs) == len(layer_1.neurons)

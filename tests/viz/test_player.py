@@ -438,3 +438,15 @@ def test_model_parameters_carry_their_dotted_names_in_pictures_and_captions():
     captions = " ".join(player.caption(k)[0] for k in range(len(player) + 1))
     assert "d(layers.0.neurons.1.w.0)" in captions
     assert ">layers.0.neurons.1.w.0<" in player.drawing.source
+
+
+def test_a_rule_that_is_a_number_is_not_given_its_value_twice(make_network_222):
+    """The add, subtract and Σ w·x + b rules already end in their number (d(a+b)/da = 1):
+    captions read that, not "= 1 = 1"; rules in symbols still get their value."""
+    player = step_through(make_network_222())
+    rules = [player.caption(k)[1] for k in range(1, len(player) + 1)]
+    assert "rule: d(a+b)/da = 1" in rules and "rule: d(a-b)/db = -1" in rules
+    assert "rule: d(a*b)/db = a = 0.5" in rules
+    assert not any(" = 1 = 1" in r or " = -1 = -1" in r for r in rules), rules
+    steps = [str(step) for step in backward_steps(make_network_222())]
+    assert sum("[d(Σ w·x + b)/db = 1]" in s for s in steps) == 4
