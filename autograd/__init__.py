@@ -5,6 +5,19 @@
     >>> y = (x * x).tanh()
     >>> y.backward()
 
+Where to start reading (how ``a * b`` is computed and differentiated):
+
+1. ``value.py``: ``Value.__mul__`` records the operation with ``record(rules.MUL, ...)``,
+   which computes the output and the local derivatives and keeps them on the new node;
+2. ``rules.py``: the rule for ``*`` — forward ``a * b``, local derivatives ``(b, a)``,
+   and the formula as text; every operation is one entry of this table;
+3. ``graph.py``: the backward walk, ``propagate``: Kahn's order from the output, and
+   ``parent grad += upstream × local`` on each edge. ``backward()`` runs its optimised
+   twin, ``fast_backward.py``: the same walk, faster on large graphs.
+
+Then: ``node.py`` (what Value and Tensor share), ``tensor.py`` (arrays; VJPs in
+``tensor_rules.py``), ``stepping.py`` and ``explain.py`` (backprop watched edge by edge).
+
 Public names: ``Value``, ``grad``, ``hessian``, ``gradcheck``, ``no_grad``,
 ``scope``, ``dot``, ``sum_values``, ``topological_order`` and the rule table ``RULES``;
 for arrays ``Tensor`` with ``matmul``, ``concatenate``, ``stack``, ``where``, ``maximum``,
@@ -22,8 +35,8 @@ from .graph import topological_order
 from .rules import RULES, Rule
 from .state import enable_grad, is_grad_enabled, no_grad, scope
 from .stepping import Step, backward_steps
-from .tensor import (
-    Tensor,
+from .tensor import Tensor
+from .tensor_functions import (
     concatenate,
     cross_entropy,
     log_softmax,

@@ -151,8 +151,8 @@ def is_basic_index(key: object) -> bool:
 def scatter(values: np.ndarray, shape: tuple, key: object) -> np.ndarray:
     """Zeros of ``shape`` with ``values`` added at ``x[key]``; repeated entries add up.
 
-    The gradient of indexing. ``np.add.at`` is fast since numpy 1.25: measured here 2 to
-    12 times faster than summing with ``np.bincount`` on gathers like ``logp[rows, y]``.
+    The gradient of indexing (``np.add.at`` rather than ``np.bincount``: faster since
+    numpy 1.25, see benchmarks/NOTES.md).
 
     >>> scatter(np.array([1.0, 2.0, 3.0]), (3,), np.array([0, 2, 0]))
     array([4., 0., 2.])

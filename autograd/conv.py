@@ -23,8 +23,10 @@ import numbers
 
 import numpy as np
 
+from .node import Attrs
 from .rules import define
-from .tensor import Tensor, _tensor
+from .tensor import Tensor, record
+from .tensor_checks import require_tensor as _tensor
 
 
 def _pad(x: np.ndarray, padding: int, value: float = 0.0) -> np.ndarray:
@@ -107,9 +109,9 @@ def _conv_formula(i: int, n: int) -> str:
             "d conv/db[f] = Σ upstream[n,f,p,q]")[i]
 
 
-CONV2D = define("conv2d", _conv_forward, None, _conv_formula,
-                describe=lambda stride, padding: f"conv2d(stride={stride}, padding={padding})",
-                vjp=_conv_vjp)
+CONV2D = define(op="conv2d", name="conv2d", forward=_conv_forward, vjp=_conv_vjp,
+                formulas=_conv_formula, first_order_only=True,
+                describe=lambda stride, padding: f"conv2d(stride={stride}, padding={padding})")
 
 
 # --- pooling --------------------------------------------------------------------------------
@@ -169,12 +171,14 @@ def _pool_text(name):
     return lambda kernel, stride, padding: f"{name}({kernel}, stride={stride})"
 
 
-MAX_POOL2D = define("max_pool2d", _max_pool_forward, None,
-                    ("d max_pool/dx = upstream at each window's maximum, 0 elsewhere",),
-                    describe=_pool_text("max_pool2d"), vjp=_max_pool_vjp)
-AVG_POOL2D = define("avg_pool2d", _avg_pool_forward, None,
-                    ("d avg_pool/dx = upstream / (k·k) for each window holding x",),
-                    describe=_pool_text("avg_pool2d"), vjp=_avg_pool_vjp)
+MAX_POOL2D = define(op="max_pool2d", name="max_pool2d", forward=_max_pool_forward,
+                    vjp=_max_pool_vjp, first_order_only=True,
+                    formulas=("d max_pool/dx = upstream at each window's maximum, 0 elsewhere",),
+                    describe=_pool_text("max_pool2d"))
+AVG_POOL2D = define(op="avg_pool2d", name="avg_pool2d", forward=_avg_pool_forward,
+                    vjp=_avg_pool_vjp, first_order_only=True,
+                    formulas=("d avg_pool/dx = upstream / (k·k) for each window holding x",),
+                    describe=_pool_text("avg_pool2d"))
 
 
 # --- public functions ---------------------------------------------------------------------
@@ -219,22 +223,22 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 
             raise ValueError(f"conv2d: bias must have shape ({weight.shape[0]},), one per "
                              f"filter, got {bias.shape}")
         parents += (bias,)
-    return Tensor._record(CONV2D, parents, {"stride": stride, "padding": padding})
+    return record(CONV2D, parents, Attrs(stride=stride, padding=padding))
 
 
 def _pool(rule, x: Tensor, kernel: int, stride: int | None, padding: int) -> Tensor:
-    x = _tensor(x, rule.name)
-    _check_image(x, rule.name)
+    x = _tensor(x, rule.op)
+    _check_image(x, rule.op)
     kernel = _size("kernel", kernel, 1)
     stride = kernel if stride is None else _size("stride", stride, 1)
     padding = _size("padding", padding, 0)
     if padding > kernel // 2:
-        raise ValueError(f"{rule.name}: padding {padding} must be at most half the kernel "
+        raise ValueError(f"{rule.op}: padding {padding} must be at most half the kernel "
                          f"({kernel})")
     if kernel > min(x.shape[2], x.shape[3]) + 2 * padding:
-        raise ValueError(f"{rule.name}: kernel {kernel} is larger than the images "
+        raise ValueError(f"{rule.op}: kernel {kernel} is larger than the images "
                          f"{x.shape[2:]} (padding {padding})")
-    return Tensor._record(rule, (x,), {"kernel": kernel, "stride": stride, "padding": padding})
+    return record(rule, (x,), Attrs(kernel=kernel, stride=stride, padding=padding))
 
 
 def max_pool2d(x: Tensor, kernel: int, stride: int | None = None, padding: int = 0) -> Tensor:

@@ -46,8 +46,8 @@ def _lift(x: Any) -> Dual:
 def _apply(rule: rules.Rule, *inputs: Any, **attrs: Any) -> Dual:
     xs = [d.value for d in inputs]
     out = rule.forward(scalar_math, *xs, **attrs)
-    local = rule.local_derivatives(scalar_math, out, *xs, **attrs)
-    return Dual(out, sum(lg * d.tangent for lg, d in zip(local, inputs)))
+    local_grads = rule.local_grads(scalar_math, out, *xs, **attrs)
+    return Dual(out, sum(local * d.tangent for local, d in zip(local_grads, inputs)))
 
 
 def _reflected(with_number: rules.Rule) -> Callable[[Dual, Any], Dual]:

@@ -1,4 +1,4 @@
-"""Backprop one edge at a time: the same walk as ``backward()``, recorded as steps.
+"""Backprop one edge at a time: the reference walk (``graph.propagate``) recorded as steps.
 
     >>> from autograd import Value, backward_steps
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import graph, rules
+from .value import Value
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
         root, seed, on_edge=lambda *edge: recorded.append(edge))
     start = {node: node.grad for node in totals}  # so the end state equals backward()'s
     root._accumulate(seed)
+    root._mark_backward(True)
     for number, (node, index, upstream, contribution, before) in enumerate(recorded):
         parent = node.parents[index]
         after = contribution if before is None else before + contribution
@@ -83,9 +85,9 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
 
 
 def local_derivative(node: Any, index: int) -> Any:
-    """d node / d node.parents[index] as recorded on the node (a number for Values)."""
-    local = getattr(node, "local_grads", None)
-    return local[index] if local else None
+    """d node / d node.parents[index], the number a Value keeps (None for a Tensor, whose
+    gradient comes from a VJP rather than one number per edge)."""
+    return node.local_grads[index] if isinstance(node, Value) else None
 
 
 def formula_with_number(node: Any, index: int) -> str:

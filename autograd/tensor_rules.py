@@ -2,7 +2,7 @@
 
 Elementwise operations (``+``, ``*``, ``exp``, ``relu``, ...) need nothing here: Tensor
 reuses their rules in ``rules.py`` and computes ``sum_to(local * upstream, x.shape)``.
-The rules below give a vector-Jacobian product instead of a local derivative:
+Most rules below give a VJP (vector-Jacobian product) instead of local derivatives:
 
     vjp(ops, upstream, out, *xs, needs=..., **attrs) -> one gradient per input
 
@@ -57,9 +57,9 @@ def _matmul_vjp(ops, upstream, out, a, b, needs=(True, True)):
     return grad_a, grad_b
 
 
-MATMUL = define("matmul", lambda ops, a, b: ops.matmul(a, b), None,
-                ("d(A@B)/dA = upstream @ Bᵀ", "d(A@B)/dB = Aᵀ @ upstream"),
-                describe=lambda: "@", vjp=_matmul_vjp)
+MATMUL = define(op="matmul", name="matmul", forward=lambda ops, a, b: ops.matmul(a, b),
+                vjp=_matmul_vjp, describe=lambda: "@",
+                formulas=("d(A@B)/dA = upstream @ Bᵀ", "d(A@B)/dB = Aᵀ @ upstream"))
 
 
 # --- reductions ------------------------------------------------------------------------
@@ -90,44 +90,40 @@ def _extreme_vjp(ops, upstream, out, x, needs=(True,), axis=None, keepdims=False
     return (_reshape(ops, upstream, kept) * share,)
 
 
-# ufunc.reduce directly: np.sum/np.mean add a Python wrapper that costs more than the
-# arithmetic at a batch of 64.
-REDUCE_SUM = define(
-    "reduce_sum", lambda ops, x, axis=None, keepdims=False: np.add.reduce(x, axis, None, None,
-                                                                          keepdims),
-    None, ("d sum(x)/dx_i = 1",), describe=lambda **a: f"sum({_axis_text(**a)})", vjp=_sum_vjp)
-MEAN = define(
-    "mean", lambda ops, x, axis=None, keepdims=False: np.add.reduce(x, axis, None, None, keepdims)
-    / _count(x.shape, axis),
-    None, ("d mean(x)/dx_i = 1/n",), describe=lambda **a: f"mean({_axis_text(**a)})",
-    vjp=_mean_vjp)
-MAX = define(
-    "max", lambda ops, x, axis=None, keepdims=False: np.maximum.reduce(x, axis, None, None,
-                                                                       keepdims),
-    None, ("d max(x)/dx_i = 1 where x_i is the maximum, else 0 (ties share)",),
-    describe=lambda **a: f"max({_axis_text(**a)})", vjp=_extreme_vjp)
-MIN = define(
-    "min", lambda ops, x, axis=None, keepdims=False: np.minimum.reduce(x, axis, None, None,
-                                                                       keepdims),
-    None, ("d min(x)/dx_i = 1 where x_i is the minimum, else 0 (ties share)",),
-    describe=lambda **a: f"min({_axis_text(**a)})", vjp=_extreme_vjp)
+def _reduction(op: str, shown: str, ufunc: np.ufunc, vjp, formula: str, mean: bool = False):
+    """A rule reducing over ``axis`` with ``ufunc`` (divided by the count for a mean)."""
+    def forward(ops, x, axis=None, keepdims=False):
+        # ufunc.reduce directly: np.sum adds a Python wrapper that costs more than the sum
+        out = ufunc.reduce(x, axis, None, None, keepdims)
+        return out / _count(x.shape, axis) if mean else out
+    return define(op=op, name=op, forward=forward, vjp=vjp, formulas=(formula,),
+                  describe=lambda **attrs: f"{shown}({_axis_text(**attrs)})")
+
+
+REDUCE_SUM = _reduction("reduce_sum", "sum", np.add, _sum_vjp, "d sum(x)/dx_i = 1")
+MEAN = _reduction("mean", "mean", np.add, _mean_vjp, "d mean(x)/dx_i = 1/n", mean=True)
+MAX = _reduction("max", "max", np.maximum, _extreme_vjp,
+                 "d max(x)/dx_i = 1 where x_i is the maximum, else 0 (ties share)")
+MIN = _reduction("min", "min", np.minimum, _extreme_vjp,
+                 "d min(x)/dx_i = 1 where x_i is the minimum, else 0 (ties share)")
 
 
 # --- shapes -----------------------------------------------------------------------------
 RESHAPE = define(
-    "reshape", lambda ops, x, shape: np.reshape(x, shape), None,
-    ("d reshape(x)/dx: the upstream gradient reshaped back",),
+    op="reshape", name="reshape", forward=lambda ops, x, shape: np.reshape(x, shape),
+    formulas=("d reshape(x)/dx: the upstream gradient reshaped back",),
     describe=lambda shape: f"reshape{shape}",
     vjp=lambda ops, g, out, x, needs=(True,), shape=(): (ops.reshape(g, x.shape),))
 TRANSPOSE = define(
-    "transpose", lambda ops, x, axes: np.transpose(x, axes), None,
-    ("d transpose(x)/dx: the upstream gradient transposed back",),
+    op="transpose", name="transpose", forward=lambda ops, x, axes: np.transpose(x, axes),
+    formulas=("d transpose(x)/dx: the upstream gradient transposed back",),
     describe=lambda axes: f"transpose{axes}",
     vjp=lambda ops, g, out, x, needs=(True,), axes=(): (
         ops.transpose(g, tuple(int(i) for i in np.argsort(axes))),))
 BROADCAST_TO = define(
-    "broadcast_to", lambda ops, x, shape: np.broadcast_to(x, shape), None,
-    ("d broadcast(x)/dx: the upstream gradient summed over the copies",),
+    op="broadcast_to", name="broadcast_to",
+    forward=lambda ops, x, shape: np.broadcast_to(x, shape),
+    formulas=("d broadcast(x)/dx: the upstream gradient summed over the copies",),
     describe=lambda shape: f"broadcast_to{shape}",
     vjp=lambda ops, g, out, x, needs=(True,), shape=(): (ops.sum_to(g, x.shape),))
 
@@ -146,14 +142,15 @@ def _key_text(key) -> str:
 
 
 INDEX = define(
-    "index", lambda ops, x, key: x[key], None,
-    ("d x[key]/dx: the upstream gradient placed at key, zeros elsewhere",),
+    op="index", name="index", forward=lambda ops, x, key: x[key],
+    formulas=("d x[key]/dx: the upstream gradient placed at key, zeros elsewhere",),
     describe=lambda key: f"[{_key_text(key)}]",
     vjp=lambda ops, g, out, x, needs=(True,), key=None: (ops.scatter(g, x.shape, key),))
 # The gradient of indexing is itself an operation, so indexing can be differentiated twice.
 SCATTER = define(
-    "scatter", lambda ops, values, shape, key: ops.scatter(values, shape, key), None,
-    ("d scatter(v)/dv: the upstream gradient read back at key",),
+    op="scatter", name="scatter",
+    forward=lambda ops, values, shape, key: ops.scatter(values, shape, key),
+    formulas=("d scatter(v)/dv: the upstream gradient read back at key",),
     describe=lambda shape, key: f"scatter[{_key_text(key)}]",
     vjp=lambda ops, g, out, values, needs=(True,), shape=(), key=None: (g[key],))
 
@@ -172,21 +169,22 @@ def _pieces_vjp(ops, upstream, out, *xs, needs=None, axis=0, stacked=False):
 
 
 CONCATENATE = define(
-    "concatenate", lambda ops, *xs, axis: np.concatenate(xs, axis=axis), None,
-    lambda i, n: f"d concatenate(x0..x{n - 1})/dx{i}: the upstream slice where x{i} sits",
+    op="concatenate", name="concatenate",
+    forward=lambda ops, *xs, axis: np.concatenate(xs, axis=axis),
+    formulas=lambda i, n: f"d concatenate(x0..x{n - 1})/dx{i}: the upstream slice where x{i} sits",
     describe=lambda axis: f"concatenate(axis={axis})",
     vjp=lambda ops, g, out, *xs, needs=None, axis=0: _pieces_vjp(ops, g, out, *xs, needs=needs,
                                                                   axis=axis))
 STACK = define(
-    "stack", lambda ops, *xs, axis: np.stack(xs, axis=axis), None,
-    lambda i, n: f"d stack(x0..x{n - 1})/dx{i}: the upstream entry at index {i}",
+    op="stack", name="stack", forward=lambda ops, *xs, axis: np.stack(xs, axis=axis),
+    formulas=lambda i, n: f"d stack(x0..x{n - 1})/dx{i}: the upstream entry at index {i}",
     describe=lambda axis: f"stack(axis={axis})",
     vjp=lambda ops, g, out, *xs, needs=None, axis=0: _pieces_vjp(ops, g, out, *xs, needs=needs,
                                                                   axis=axis, stacked=True))
 
 
 # --- elementwise choices (local derivatives are constant masks) -----------------------
-def _maximum_local(ops, out, a, b):
+def _maximum_local_grads(ops, out, a, b):
     # 1 where this side wins, 0.5 each on a tie (as PyTorch), 0 where it loses.
     left, right = ops.constant(a), ops.constant(b)
     dtype = np.result_type(left, right)
@@ -194,7 +192,7 @@ def _maximum_local(ops, out, a, b):
     return share, 1 - share
 
 
-def _clip_local(ops, out, x, low=None, high=None):
+def _clip_local_grads(ops, out, x, low=None, high=None):
     data = ops.constant(x)
     inside = np.ones(data.shape, dtype=bool)
     if low is not None:
@@ -205,21 +203,25 @@ def _clip_local(ops, out, x, low=None, high=None):
 
 
 WHERE = define(
-    "where", lambda ops, a, b, condition: np.where(condition, a, b),
-    lambda ops, out, a, b, condition: (condition, ~condition),
-    ("d where(c, a, b)/da = 1 where c else 0", "d where(c, a, b)/db = 0 where c else 1"),
+    op="where", name="where", forward=lambda ops, a, b, condition: np.where(condition, a, b),
+    local_grads=lambda ops, out, a, b, condition: (condition, ~condition),
+    formulas=("d where(c, a, b)/da = 1 where c else 0", "d where(c, a, b)/db = 0 where c else 1"),
     describe=lambda condition: "where")
 MAXIMUM = define(
-    "maximum", lambda ops, a, b: np.maximum(a, b), _maximum_local,
-    ("d max(a, b)/da = 1 if a > b (½ on a tie)", "d max(a, b)/db = 1 if b > a (½ on a tie)"))
+    op="maximum", name="maximum", forward=lambda ops, a, b: np.maximum(a, b),
+    local_grads=_maximum_local_grads,
+    formulas=("d max(a, b)/da = 1 if a > b (½ on a tie)",
+              "d max(a, b)/db = 1 if b > a (½ on a tie)"))
 MINIMUM = define(
-    "minimum", lambda ops, a, b: np.minimum(a, b),
+    op="minimum", name="minimum", forward=lambda ops, a, b: np.minimum(a, b),
     # a gets the gradient where b > a: maximum's first share with the operands swapped
-    lambda ops, out, a, b: _maximum_local(ops, out, b, a),
-    ("d min(a, b)/da = 1 if a < b (½ on a tie)", "d min(a, b)/db = 1 if b < a (½ on a tie)"))
+    local_grads=lambda ops, out, a, b: _maximum_local_grads(ops, out, b, a),
+    formulas=("d min(a, b)/da = 1 if a < b (½ on a tie)",
+              "d min(a, b)/db = 1 if b < a (½ on a tie)"))
 CLIP = define(
-    "clip", lambda ops, x, low=None, high=None: np.clip(x, low, high), _clip_local,
-    ("d clip(x, lo, hi)/dx = 1 if lo <= x <= hi else 0",),
+    op="clip", name="clip", forward=lambda ops, x, low=None, high=None: np.clip(x, low, high),
+    local_grads=_clip_local_grads,
+    formulas=("d clip(x, lo, hi)/dx = 1 if lo <= x <= hi else 0",),
     describe=lambda low=None, high=None: f"clip({low}, {high})")
 
 
@@ -245,12 +247,12 @@ def _log_softmax_vjp(ops, upstream, out, x, needs=(True,), axis=-1):
     return (upstream - ops.exp(out) * ops.sum(upstream, axis=(axis,), keepdims=True),)
 
 
-SOFTMAX = define("softmax", _softmax_forward, None,
-                 ("d softmax_i/dx_j = s_i·(δij - s_j)",),
-                 describe=lambda axis: f"softmax(axis={axis})", vjp=_softmax_vjp)
-LOG_SOFTMAX = define("log_softmax", _log_softmax_forward, None,
-                     ("d log_softmax_i/dx_j = δij - softmax_j",),
-                     describe=lambda axis: f"log_softmax(axis={axis})", vjp=_log_softmax_vjp)
+SOFTMAX = define(op="softmax", name="softmax", forward=_softmax_forward, vjp=_softmax_vjp,
+                 formulas=("d softmax_i/dx_j = s_i·(δij - s_j)",),
+                 describe=lambda axis: f"softmax(axis={axis})")
+LOG_SOFTMAX = define(op="log_softmax", name="log_softmax", forward=_log_softmax_forward,
+                     vjp=_log_softmax_vjp, formulas=("d log_softmax_i/dx_j = δij - softmax_j",),
+                     describe=lambda axis: f"log_softmax(axis={axis})")
 
 
 # --- softmax cross-entropy, fused ---------------------------------------------------------
@@ -268,6 +270,6 @@ def _cross_entropy_vjp(ops, upstream, out, logits, needs=(True,), targets=None):
 
 
 CROSS_ENTROPY = define(
-    "cross_entropy", _cross_entropy_forward, None,
-    ("d CE/dz = (softmax(z) - onehot(y)) / N",),
-    describe=lambda targets: "cross_entropy", vjp=_cross_entropy_vjp)
+    op="cross_entropy", name="cross_entropy", forward=_cross_entropy_forward,
+    vjp=_cross_entropy_vjp, formulas=("d CE/dz = (softmax(z) - onehot(y)) / N",),
+    describe=lambda targets: "cross_entropy")

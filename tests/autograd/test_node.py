@@ -109,3 +109,26 @@ def test_parents_set_by_hand_must_be_a_tuple_of_nodes():
     with pytest.raises(TypeError, match=r"write \(x,\)"):
         u.parents = t  # would otherwise iterate the Tensor into index nodes
     assert c.parents == (a, b) and u.parents == (t,)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (Value(2.0), lambda x: x * 3.0, lambda data: Value(data)),
+    lambda: (Tensor([1.0, 2.0], requires_grad=True), lambda x: x * 3.0,
+             lambda data: Tensor(data)),
+])
+def test_record_sets_every_field_that_init_sets(make):
+    # record() builds nodes without __init__ (for speed); this pins that it misses none.
+    x, operation, construct = make()
+    from autograd import no_grad
+
+    recorded = operation(x)
+    with no_grad():
+        leaf = operation(x)  # recorded as a leaf: must match a node built by __init__
+    built = construct(leaf.data)
+    for name in type(x).__slots__:
+        if name == "__weakref__":
+            continue
+        getattr(recorded, name)  # set (an unset slot raises AttributeError)
+        mine, theirs = getattr(leaf, name), getattr(built, name)
+        assert mine is theirs or np.array_equal(mine, theirs), name
+    assert recorded.parents[0] is x and recorded.op in ("x*c", "*")
