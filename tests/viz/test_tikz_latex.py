@@ -91,3 +91,22 @@ def test_names_are_typeset():
     assert latex.symbol("x1*w1") == "(x1\\cdot w1)"
     assert latex.symbol("e1²") == "e_{1}^{2}"
     assert latex.symbol("½") == "\\frac{1}{2}"
+
+
+def test_explain_and_steps_carry_their_latex():
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    L = c + a
+    L.label = "L"
+    explanation = explain(L, wrt=a)
+    assert explanation.latex() == latex.explanation_latex(explanation)
+    assert explanation._repr_latex_().startswith("$$\\begin{aligned}")
+    markdown = explanation._repr_markdown_()  # what JupyterLab shows: text, table, maths
+    assert markdown.index("| local derivative") < markdown.index("$$\\begin{aligned}")
+    assert markdown.rstrip().endswith("\\end{aligned}$$")
+    steps = list(backward_steps(L))
+    assert [step.latex() for step in steps] == [latex.step_latex(step) for step in steps]
+    pages = [explanation.latex(), "$" + steps[-1].latex() + "$"]
+    assert compile_pages(pages).startswith(b"%PDF")
