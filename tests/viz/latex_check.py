@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from autograd import Value
 from viz.tikz import compile_pdf, document
 
 
@@ -84,3 +85,14 @@ def rasterize(pdf: bytes, folder: Path, dpi: int = 40, page: int = 1):
     picture.load()
     image.unlink()
     return picture
+
+
+def two_paths(a: Value | None = None, b: Value | None = None) -> Value:
+    """L = c + a with c = a * b: two paths from a to L (dL/da = b + 1 = -2)."""
+    a = Value(2.0, label="a") if a is None else a
+    b = Value(-3.0, label="b") if b is None else b
+    c = a * b
+    c.label = "c"
+    L = c + a
+    L.label = "L"
+    return L

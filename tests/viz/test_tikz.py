@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from latex_check import compile_pages, compile_standalone, page_count, pdf_info, rasterize
+from latex_check import (
+    compile_pages,
+    compile_standalone,
+    page_count,
+    pdf_info,
+    rasterize,
+    two_paths,
+)
 
 import viz
 from autograd import Tensor, Value, backward_steps, latex
@@ -157,13 +164,7 @@ def test_compiling_without_pdflatex_says_how_to_get_it(monkeypatch, neuron, tmp_
 
 
 def test_beamer_deck_has_one_slide_per_step_with_its_equation(tmp_path):
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = a * b
-    c.label = "c"
-    L = c + a
-    L.label = "L"
-    player = viz.step_through(L)
+    player = viz.step_through(two_paths())
     path = player.save_beamer(tmp_path / "deck.tex", title="d L / d a", compile=True)
     source = path.read_text()
     assert source.count("\\begin{frame}") == len(player) + 1

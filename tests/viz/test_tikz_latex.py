@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from latex_check import compile_pages
+from latex_check import compile_pages, two_paths
 
 from autograd import Value, backward_steps, explain, latex
 
@@ -28,11 +28,7 @@ def test_two_paths_written_symbolically_and_with_numbers():
     b = Value(-3.0, label="b")
 
     def forward():
-        c = a * b
-        c.label = "c"
-        L = c + a
-        L.label = "L"
-        return L
+        return two_paths(a, b)
 
     L = forward()
     block = latex.explanation_latex(explain(L, wrt=a))
@@ -94,12 +90,8 @@ def test_names_are_typeset():
 
 
 def test_explain_and_steps_carry_their_latex():
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = a * b
-    c.label = "c"
-    L = c + a
-    L.label = "L"
+    L = two_paths()
+    a = L.parents[1]
     explanation = explain(L, wrt=a)
     assert explanation.latex() == latex.explanation_latex(explanation)
     assert explanation._repr_latex_().startswith("$$\\begin{aligned}")
