@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import graph, rules
+from . import graph, latex, rules
 from .stepping import _num, node_names
 from .stepping import symbol as _symbol
 from .value import Value
@@ -115,7 +115,16 @@ class Explanation:
             for f in rows.values():
                 text += (f"| {markdown_text(self._d(f.node, f.parent))} | "
                          f"{markdown_code(f.formula)} | {_num(f.local)} |\n")
-        return text
+        # JupyterLab shows Markdown before LaTeX: the maths rides along as a $$ block.
+        return text + "\n" + latex.explanation_markdown(self) + "\n"
+
+    def latex(self) -> str:
+        """The chain rule as an ``align*`` block: symbolic, numbers, total
+        (``autograd.latex``)."""
+        return latex.explanation_latex(self)
+
+    def _repr_latex_(self) -> str:
+        return latex.explanation_markdown(self)
 
 
 def markdown_text(text: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import graph, rules
+from . import graph, latex, rules
 from .value import Value
 
 
@@ -50,6 +50,11 @@ class Step:
     def name_of(self, node: Any) -> str:
         """How ``node`` is written in derivatives: its label, or v1, v2, ... when unlabelled."""
         return symbol(self.names.get(node) or node.label or "x")
+
+    def latex(self) -> str:
+        r"""This step as LaTeX: ``\frac{\partial L}{\partial a} \mathrel{+}= ...``
+        (``autograd.latex.step_latex``)."""
+        return latex.step_latex(self)
 
     def __str__(self) -> str:
         root = "d" + self.name_of(self.root)

@@ -16,7 +16,9 @@ columns of circles. ``step_through(root)`` replays backprop one edge at a time (
 too big for that, one module at a time): the same self-contained HTML player in a
 notebook and in ``save_html``, plus ``save_frames`` and ``save_gif``.
 Rendering uses ``dot`` when it is on PATH, else the bundled graphviz-pure (SVG and
-PNG), else notebooks show the graph as text.
+PNG), else notebooks show the graph as text; PDF without ``dot`` is painted by matplotlib.
+``to_tikz(root)`` writes TikZ for LaTeX, ``player.save_beamer`` a Beamer deck;
+``set_theme("dark")`` (or ``theme=``) restyles pictures: ``THEMES`` lists the themes.
 """
 
 from .draw import GraphTooLargeError, draw_graph
@@ -27,10 +29,12 @@ from .notebook import GraphDrawing, get_format, set_format
 from .player import Player
 from .players import step_through
 from .rendering import NoRendererError, RenderError, find_renderer
+from .themes import THEMES, get_theme, set_theme
+from .tikz import LatexError, to_tikz
 
 __all__ = [
     "GraphDrawing", "GraphTooLargeError", "NoRendererError", "RenderError", "draw_graph",
     "draw_network", "find_renderer", "get_format", "render", "set_format",
-    "Player", "step_through",
+    "Player", "step_through", "THEMES", "get_theme", "set_theme", "LatexError", "to_tikz",
     "Explorer", "explore",
 ]

@@ -57,10 +57,12 @@ from .painter import (
     signed_size,
 )
 from .text_tree import text_tree
+from .themes import themed
 
 __all__ = ["DEFAULT_MAX_NODES", "GraphTooLargeError", "draw_graph", "graph_nodes"]
 
 
+@themed
 def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_grad: bool = True,
                precision: int = 4, *, grads: Mapping | None = None, color_by: str | None = None,
                grad_scale: float | None = None, highlight: Iterable[Any] = (),
@@ -68,7 +70,7 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
                max_nodes: int | str | None = "auto", collapse: str | bool | None = None,
                depth: int = 1, stable_layout: bool = False,
                names: Mapping | None = None,
-               within: Collection | None = None) -> GraphDrawing:
+               within: Collection | None = None, show_order: bool = False) -> GraphDrawing:
     """The computation graph under ``root`` (a Value, Tensor, or a list of them).
 
     - ``rankdir``: ``"auto"`` draws left to right while that fits a notebook cell
@@ -84,7 +86,12 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
       same graph get the same layout (for step-by-step replays);
     - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
       ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``);
-    - ``within``: draw only these nodes and the edges among them (one module's part).
+    - ``within``: draw only these nodes and the edges among them (one module's part);
+    - ``theme``: one of ``viz.THEMES`` for this drawing (default: ``viz.set_theme``'s);
+    - ``show_order``: number each node by when ``backward()`` visits it (reversed
+      topological order). micrograd's ``b = a + a; c = b + b`` shows why the order
+      matters: ``b`` must be finished (#2, both edges from ``c`` added) before its
+      gradient goes on to ``a`` (#3); a walk that visits ``a`` early passes on half.
 
     Big graphs (``max_nodes="auto"``): past ``viz.detail.DETAIL_LIMIT`` drawn nodes, a
     graph made by modules is drawn collapsed by module, any other folds its long chains
@@ -98,6 +105,10 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     True
     >>> y.backward(); "grad 1.0000" in draw_graph(y).source
     True
+    >>> a = Value(1.0, label="a"); b = a + a; b.label = "b"; c = b + b; c.label = "c"
+    >>> boxes = [line for line in draw_graph(c, show_order=True).body if "<b>" in line]
+    >>> [box.split("</b>")[0][-1] + " " + box.split("</font>")[0][-2:] for box in boxes]
+    ['a #3', 'b #2', 'c #1']
     """
     roots = as_roots(root)
     if color_by not in COLOR_BY:
@@ -141,7 +152,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     painter = Painter(roots, grad_of, show_data=show_data, show_grad=show_grad,
                       precision=precision, color_by=color_by, grad_scale=grad_scale or 1.0,
                       highlight=highlight, show_edge_grads=show_edge_grads,
-                      stable_layout=stable_layout, rankdir=rankdir, names=names)
+                      stable_layout=stable_layout, rankdir=rankdir, names=names,
+                      show_order=show_order)
     if collapse:
         limit = None if max_nodes == "auto" else max_nodes
         draw_collapsed(drawing, order, painter, depth, limit)

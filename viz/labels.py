@@ -92,12 +92,13 @@ def _cell(text: str, fill: str, fixed_width: int | None, bold: bool = False,
 def value_label(node: Any, *, kind_fill: str, value_fill: str, value_text_color: str,
                 gradient: Any, show_data: bool, show_grad: bool, precision: int,
                 border: int, border_color: str, stable: bool, rankdir: str,
-                name: str | None = None) -> str:
+                name: str | None = None, order: int | None = None) -> str:
     """HTML label of a value node: ``label | data | grad`` (plus shape and dtype for a Tensor).
 
     Scalars lay out in one row, as micrograd draws them; with ``rankdir`` TB or BT, and
     for tensors (whose summaries are long), the cells stack in a column. ``name`` is
-    written in grey where the node has no label (the name captions use for it).
+    written in grey where the node has no label (the name captions use for it);
+    ``order`` (``show_order``) in a first cell, ``#1`` for the node backward visits first.
     """
     array = is_array_node(node)
     title = html_text(node.label) if node.label else ""
@@ -107,6 +108,8 @@ def value_label(node: Any, *, kind_fill: str, value_fill: str, value_text_color:
     # Only the gradient changes while backward runs. A fixed width for its cell
     # (``stable``) keeps the node's size, and so the layout, the same in every frame.
     grad_width = (110 if not array else 300) if stable else None
+    if order is not None:
+        cells.append(_cell(f'<font color="#888888">#{order}</font>', kind_fill, None))
     if title or not (show_data or show_grad):
         cells.append(_cell(title, kind_fill, None, bold=True))
     if array:

@@ -25,6 +25,7 @@ from nn.arguments import is_whole
 from . import style
 from .labels import html_text
 from .notebook import GraphDrawing
+from .themes import themed
 
 ACTIVATION_MODULES = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "Sigmoid": "sigmoid",
                       "Tanh": "tanh", "Softmax": "softmax"}
@@ -93,6 +94,7 @@ def _shown(count: int, max_units: int) -> list[int | None]:
     return list(range(head)) + [None] + list(range(count - tail, count))
 
 
+@themed
 def draw_network(model: Module, *, precision: int = 2, max_units: int = 12) -> GraphDrawing:
     """Layers as columns of circles, weights as edges (colour = sign, width = size).
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import graphviz
 
-from . import rendering
+from . import rendering, themes
 from .fit import fit_html
 
 _DISPLAY = {"format": "svg"}
@@ -68,8 +68,11 @@ class GraphDrawing(graphviz.Digraph):
 
     def _repr_mimebundle_(self, include: Iterable[str] | None = None,
                           exclude: Iterable[str] | None = None, **_: Any) -> dict:
-        return display_bundle(self.source, self.text, include, exclude, note=self.note,
-                              plain=repr(self))
+        bundle = display_bundle(self.source, self.text, include, exclude, note=self.note,
+                                plain=repr(self))
+        if "text/html" in bundle and getattr(self, "theme", None):  # the frame's colours too
+            bundle["text/html"] = themes.recolor(bundle["text/html"], self.theme)
+        return bundle
 
 
 def fallback_text(source: str, text: str, reason: str) -> str:

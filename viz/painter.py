@@ -94,8 +94,12 @@ class Painter:
     def __init__(self, roots: Sequence[Any], grad_of: Callable[[Any], Any], *,
                  show_data: bool, show_grad: bool, precision: int, color_by: str | None,
                  grad_scale: float, highlight: Iterable[Any], show_edge_grads: bool,
-                 stable_layout: bool, rankdir: str, names: Mapping | None = None) -> None:
+                 stable_layout: bool, rankdir: str, names: Mapping | None = None,
+                 show_order: bool = False) -> None:
         self.roots = list(roots)
+        # Position in the order backward() visits nodes: reversed topological order.
+        self.order = {node: n for n, node in enumerate(reversed(graph_nodes(self.roots)), 1)
+                      } if show_order else {}
         self.names = names or {}
         self.grad_of = grad_of
         self.show_data, self.show_grad, self.precision = show_data, show_grad, precision
@@ -130,7 +134,7 @@ class Painter:
             gradient=self.grad_of(node), show_data=self.show_data, show_grad=self.show_grad,
             precision=self.precision, border=border, border_color=border_color,
             stable=self.stable, rankdir=self.rankdir,
-            name=None if node.label else self.names.get(node)))
+            name=None if node.label else self.names.get(node), order=self.order.get(node)))
 
     def op_node(self, drawing: GraphDrawing, node: Any, node_id: str) -> None:
         highlighted = node in self.highlight_nodes

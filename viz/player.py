@@ -33,7 +33,7 @@ import numpy as np
 from autograd import backward_steps
 from autograd.stepping import node_names, symbol
 
-from . import labels, layout, player_html, rendering
+from . import beamer, labels, layout, player_html, rendering, themes
 from .detail import DETAIL_LIMIT, drawn_count
 from .draw import GraphTooLargeError, draw_graph, graph_nodes
 from .fit import LEGIBLE_PX, FittedSvg, smallest_text_px
@@ -51,12 +51,16 @@ class Player:
     the graph as it was.
     """
 
+    theme: str | None = None  # None: the theme in use when a frame is drawn
+
     def __init__(self, root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | str | None = "auto",
-                 skip_constants: bool = False, within: Any = None) -> None:
+                 skip_constants: bool = False, within: Any = None,
+                 theme: str | None = None) -> None:
         """``within``: only the steps into the nodes of this set, and only they are
         drawn (with their inputs): one module opened (``ModulePlayer.open``)."""
         self.root = root
+        self.theme = themes.check(theme) if theme is not None else themes.get_theme()
         self.precision = precision
         self.seed: Any = 1.0  # d root / d root, shown on the root from the first frame
         nodes = checked_nodes(root)
@@ -89,7 +93,8 @@ class Player:
         # without a label show the name the captions give them (v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
-                                  max_nodes=None, names=self.names, within=within)
+                                  max_nodes=None, names=self.names, within=within,
+                                  theme=self.theme)
         self.ids: dict = self.drawing.node_ids
         self._base: BaseSvg | None = None
         self._still: BaseSvg | None = None
@@ -207,8 +212,9 @@ class Player:
 
     def frame_svg(self, frame: int) -> str:
         """Frame ``frame`` as an SVG document, its caption under the graph."""
-        return apply_frame(self.base, self.texts_at(frame), self.highlights(frame),
-                           self._caption_lines(frame), self._caption_room())
+        return themes.recolor(apply_frame(self.base, self.texts_at(frame),
+                                          self.highlights(frame), self._caption_lines(frame),
+                                          self._caption_room()), self.theme)
 
     # What the colours mean, under the player (HTML; the module player says its own).
     key_html = ('<b style="color: #e8590c">orange</b>: the edge the gradient flows along '
@@ -236,7 +242,8 @@ class Player:
         """One self-contained HTML file (no network): previous / next / play, a step
         counter and the arrow keys. Returns the path written."""
         path = Path(path)
-        path.write_text(labels.xml_safe(player_html.page(self, title)), encoding="utf-8")
+        path.write_text(labels.xml_safe(themes.recolor(player_html.page(self, title),
+                                                       self.theme)), encoding="utf-8")
         return path
 
     def save_frames(self, directory: str | Path, format: str = "svg") -> list[Path]:
@@ -261,6 +268,12 @@ class Player:
             paths.append(path)
         return paths
 
+    def save_beamer(self, path: str | Path, title: str | None = None,
+                    compile: bool = False) -> Path:
+        """A Beamer deck (``.tex``): one slide per frame, its TikZ picture and its caption
+        in LaTeX (``viz.beamer``); ``compile=True`` also writes the PDF."""
+        return beamer.save_beamer(self, path, title, compile)
+
     def frame_source(self, frame: int) -> str:
         """DOT text of frame ``frame`` (for PNG): gradients known so far, highlights, caption."""
         highlight = list(self.seeds)
@@ -271,7 +284,8 @@ class Player:
         drawing = draw_graph(self.root, self.drawing.graph_attr["rankdir"],
                              precision=self.precision, grads=known,
                              highlight=highlight, show_edge_grads=True, stable_layout=True,
-                             max_nodes=None, names=self.names, within=self.within)
+                             max_nodes=None, names=self.names, within=self.within,
+                             theme=self.theme)
         self._unsend_edges(drawing, frame, known)
         lines = self._caption_lines(frame)
         # Same caption box size in every frame, so the caption cannot move the graph.
@@ -345,7 +359,7 @@ class Player:
         return {key: value for key, value in bundle.items() if key in wanted}
 
     def _repr_html_(self) -> str:
-        return player_html.fragment(self, global_keys=False)
+        return themes.recolor(player_html.fragment(self, global_keys=False), self.theme)
 
     def html(self) -> Any:
         """The self-contained HTML player for a notebook cell (what displaying the player

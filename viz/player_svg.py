@@ -26,14 +26,12 @@ the same way here for SVG files and in the browser by the HTML player: nothing m
 from __future__ import annotations
 
 import copy
-import json
-import subprocess
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from . import rendering
+from . import rendering, shapes
 from .labels import xml_safe
 from .style import HIGHLIGHT_COLOR
 
@@ -170,16 +168,7 @@ def _edge_label_centres(source: str) -> dict[tuple[str, str], list[float]]:
 
     Same DOT text, same renderer: the same layout as the SVG, read as JSON.
     """
-    renderer = rendering.find_renderer("svg")
-    if renderer is None:
-        raise rendering.NoRendererError(
-            f"no Graphviz renderer found: {rendering.HOW_TO_GET_A_RENDERER}")
-    done = subprocess.run([renderer.command, "-Tjson"], input=source.encode("utf-8"),
-                          capture_output=True, check=False, timeout=300)
-    if done.returncode != 0:
-        raise rendering.RenderError(f"{renderer.name} failed to lay out the player's graph: "
-                                    f"{done.stderr.decode('utf-8', 'replace')[:2000]}")
-    layout = json.loads(done.stdout)
+    layout = shapes.layout_json(source)
     names = [obj["name"] for obj in layout.get("objects", [])]
     centres: dict[tuple[str, str], list[float]] = defaultdict(list)
     for edge in sorted(layout.get("edges", []), key=lambda e: e["_gvid"]):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import themes
 from .detail import DETAIL_LIMIT, drawn_count
 from .module_player import ModulePlayer
 from .player import Player, check_size, checked_nodes
@@ -23,12 +24,13 @@ from .player import Player, check_size, checked_nodes
 
 def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
                  max_nodes: int | str | None = "auto", skip_constants: bool = False,
-                 depth: int | None = None) -> Player:
+                 depth: int | None = None, theme: str | None = None) -> Player:
     """A player over ``root``'s backward steps, one frame per step plus the start.
 
     - ``skip_constants=True`` leaves out the steps into leaves with ``role="constant"``;
     - ``depth``: one step per module box, modules opened ``depth`` levels (1: layers,
-      2: neurons); chosen by itself (``depth=1``) for a model past the size limit.
+      2: neurons); chosen by itself (``depth=1``) for a model past the size limit;
+    - ``theme``: one of ``viz.THEMES`` (default: ``viz.set_theme``'s).
 
     The edge-by-edge player draws every edge: past the limit without modules, or for a
     layout estimated to take minutes, it raises ``GraphTooLargeError`` at once saying
@@ -43,8 +45,9 @@ def step_through(root: Any, *, precision: int = 4, rankdir: str = "auto",
         if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
             raise ValueError(f"depth must be a whole number >= 0 (how many levels of "
                              f"modules to open), got {depth!r}")
-        return ModulePlayer(root, depth=depth, precision=precision, rankdir=rankdir)
+        with themes.using(theme):
+            return ModulePlayer(root, depth=depth, precision=precision, rankdir=rankdir)
     if big:
         check_size(nodes, max_nodes)  # refuses now, without walking the graph again
     return Player(root, precision=precision, rankdir=rankdir, max_nodes=max_nodes,
-                  skip_constants=skip_constants)
+                  skip_constants=skip_constants, theme=theme)

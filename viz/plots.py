@@ -2,8 +2,9 @@
 
 matplotlib is imported only when a plot is drawn (it is in the ``plots`` extra), so
 ``import viz`` works without it. Each function draws into ``ax`` when given one, else a
-new figure, and returns the matplotlib ``Figure``. The numbers behind a plot come from
-plain functions (``activation_curve``, ``decision_grid``) that need no matplotlib.
+new figure, and returns the matplotlib ``Figure``; ``theme=`` (``viz.THEMES``) styles
+it. The numbers behind a plot come from plain functions (``activation_curve``,
+``decision_grid``) that need no matplotlib.
 
     >>> import numpy as np
     >>> x, y, dy = activation_curve("sigmoid", np.array([0.0]))
@@ -23,6 +24,8 @@ from nn.arguments import is_whole
 from nn.metrics import predicted_classes
 from nn.schedules import Schedule
 from nn.training import History, predict
+
+from .themes import themed_plot
 
 ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -67,6 +70,7 @@ def activation_curve(name: str, x: Sequence[float] | np.ndarray
     return xs, np.array(ys), np.array(dys)
 
 
+@themed_plot
 def plot_activations(names: Sequence[str] = ACTIVATIONS, x_range: tuple[float, float] = (-5, 5),
                      points: int = 201) -> Any:
     """One panel per activation: the function and, beside it, its derivative.
@@ -91,6 +95,7 @@ def plot_activations(names: Sequence[str] = ACTIVATIONS, x_range: tuple[float, f
     return fig
 
 
+@themed_plot
 def plot_history(history: History | dict[str, History], keys: Sequence[str] | None = None,
                  ax: Any = None) -> Any:
     """Loss and metric curves over epochs; ``val_*`` curves dashed beside their partner.
@@ -168,6 +173,7 @@ def decision_grid(model: Any, X: Any, resolution: int = 200, padding: float = 0.
     return xx, yy, classes
 
 
+@themed_plot
 def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: int = 200,
                            padding: float = 0.5, threshold: float = 0.5) -> Any:
     """Colour the plane by the class a 2-input classifier predicts; draw the data on top.
@@ -194,6 +200,7 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolutio
     return fig
 
 
+@themed_plot
 def plot_schedule(schedule: Schedule, steps: int, ax: Any = None) -> Any:
     """The learning rate a schedule gives at steps 0 .. steps - 1."""
     if not isinstance(schedule, Schedule):

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 
+from . import themes
+
 KIND_COLORS = {
     "input": "#d4e8f7",
     "parameter": "#fde2b8",
@@ -39,10 +41,8 @@ UNKNOWN_GRAD_COLOR = "#dddddd"
 FONT = "Helvetica"
 UNKNOWN = "—"  # a gradient backward has not reached: not the same thing as 0
 
-# A diverging map (ColorBrewer RdBu ends): blue for negative, white for 0, red for positive.
-_NEGATIVE = (33, 102, 172)
-_ZERO = (247, 247, 247)
-_POSITIVE = (178, 24, 43)
+# The diverging map's ends and middle come from the theme in use (viz.themes): in the
+# light theme ColorBrewer RdBu, blue for negative, white for 0, red for positive.
 
 
 def kind_color(kind: str) -> str:
@@ -54,8 +54,9 @@ def grad_color(gradient: float | None, scale: float) -> str:
     """Diverging colour for ``gradient`` on the scale [-scale, +scale] (linear in size).
 
     t = gradient / scale, clipped to [-1, 1]; t = 0 is white, -1 deep blue, +1 deep red.
-    Unknown gradients are grey. A linear scale is the honest picture of vanishing
-    gradients: a gradient 1000 times smaller than the largest is as good as white.
+    Unknown gradients are grey; the three colours come from the theme in use. A linear
+    scale is the honest picture of vanishing gradients: a gradient 1000 times smaller
+    than the largest is as good as white.
 
     >>> grad_color(0.0, 1.0), grad_color(1.0, 1.0), grad_color(-5.0, 1.0)
     ('#f7f7f7', '#b2182b', '#2166ac')
@@ -63,16 +64,21 @@ def grad_color(gradient: float | None, scale: float) -> str:
     if gradient is None or not math.isfinite(gradient):
         return UNKNOWN_GRAD_COLOR
     t = 0.0 if scale <= 0 else max(-1.0, min(1.0, gradient / scale))
-    end = _POSITIVE if t > 0 else _NEGATIVE
-    rgb = (round(z + abs(t) * (e - z)) for z, e in zip(_ZERO, end, strict=True))
+    theme = themes.current()
+    end = theme.positive if t > 0 else theme.negative
+    rgb = (round(z + abs(t) * (e - z)) for z, e in zip(theme.zero, end, strict=True))
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
 def text_color_on(fill: str) -> str:
-    """Black or white, whichever reads better on ``fill`` (a ``#rrggbb`` colour)."""
+    """Near-black or near-white, whichever reads better on ``fill`` (``#rrggbb``).
+
+    Not exactly black or white: a theme recolours those (viz.themes), and this text sits
+    on a gradient colour the theme has already chosen.
+    """
     r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
     luminance = 0.299 * r + 0.587 * g + 0.114 * b
-    return "#000000" if luminance > 140 else "#ffffff"
+    return "#111111" if luminance > 140 else "#f8f8f8"
 
 
 def format_number(x: float | None, precision: int) -> str:

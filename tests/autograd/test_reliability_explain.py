@@ -92,7 +92,8 @@ def test_markdown_escapes_labels(label):
     body, rest = markdown[len(fence) + 1:].split("\n" + fence + "\n", 1)
     assert fence not in body  # the fence is longer than any backtick run inside
     assert "<img" not in rest and "](" not in rest.replace("\\](", "")
-    for row in rest.strip().splitlines()[2:]:  # the table: exactly 3 cells per row
+    table = rest.strip().split("\n\n")[0]  # the maths ($$ block) follows the table
+    for row in table.splitlines()[2:]:  # the table: exactly 3 cells per row
         cells = re.split(r"(?<!\\)\|", row)
         assert len(cells) == 5, row
 
