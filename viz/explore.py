@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import themes
 from .explore_data import DEFAULT_MAX_NODES, ExploreData, gather, outline
 from .explore_static import FONT_PX, MAX_SCALE, METRICS, VIEW, opening, picture
 from .fit import element_id
@@ -43,9 +44,10 @@ _PLACEHOLDER = re.compile(r"__CR_[A-Z]+__")
 class Explorer:
     """The explorer of one graph: displays in notebooks, ``save_html(path)`` for a file."""
 
-    def __init__(self, data: ExploreData) -> None:
+    def __init__(self, data: ExploreData, theme: str | None = None) -> None:
         self.data = data
         self.first = opening(data)  # what opens first, laid out (for the static picture)
+        self.theme = themes.check(theme) if theme is not None else themes.get_theme()
 
     @property
     def node_count(self) -> int:
@@ -70,11 +72,12 @@ class Explorer:
             "__CR_DATA__": payload,
         }
         # One pass: a placeholder-like string inside a label is never substituted.
-        return _PLACEHOLDER.sub(lambda m: values[m.group(0)], template)
+        return themes.recolor(_PLACEHOLDER.sub(lambda m: values[m.group(0)], template),
+                              self.theme)
 
     def picture(self, view_id: str = "cr-explore") -> str:
         """The first view as a static SVG: what a viewer that runs no scripts shows."""
-        return picture(self.data, view_id, self.first)
+        return themes.recolor(picture(self.data, view_id, self.first), self.theme)
 
     def page(self, title: str | None = None) -> str:
         """A whole HTML document holding the explorer; opens from disk with no network."""
@@ -106,7 +109,7 @@ class Explorer:
 
 
 def explore(root: Any, *, model: Any = None, precision: int = 4,
-            max_nodes: int | None = DEFAULT_MAX_NODES) -> Explorer:
+            max_nodes: int | None = DEFAULT_MAX_NODES, theme: str | None = None) -> Explorer:
     """An interactive, offline view of the graph under ``root`` (a Value or one-number
     Tensor, or a list of them).
 
@@ -114,11 +117,14 @@ def explore(root: Any, *, model: Any = None, precision: int = 4,
       paths (``layers.1.neurons.3``, as ``named_parameters`` prefixes); without it the
       module names recorded in the graph are joined with dots;
     - ``max_nodes``: refuse graphs with more value nodes than this (counted without
-      walking further), since the page holds every node's texts; None for no limit.
+      walking further), since the page holds every node's texts; None for no limit;
+    - ``theme``: one of ``viz.THEMES`` (default: the one ``set_theme`` chose).
 
     >>> from autograd import Value
     >>> x = Value(3.0, label="x"); y = (x * x).tanh(); y.label = "y"; y.backward()
     >>> explore(y)
     <Explorer of y: 3 nodes, 0 boxes; display it or save_html(path)>
     """
-    return Explorer(gather(root, model=model, precision=precision, max_nodes=max_nodes))
+    with themes.using(theme) as chosen:  # node colours are gathered in the theme
+        data = gather(root, model=model, precision=precision, max_nodes=max_nodes)
+    return Explorer(data, chosen.name)

@@ -163,3 +163,20 @@ def test_dark_player_page_is_dark_in_a_browser(browser, neuron, tmp_path):
     assert counter == "rgb(236, 236, 236)"  # light text: #ececec
     assert page.locator(".cr-current").count() > 0 and not errors
     page.close()
+
+
+def test_dark_explorer_is_dark_in_a_browser(browser, neuron, tmp_path):
+    o, _ = neuron
+    explorer = viz.explore(o, theme="dark")
+    assert "#2a2a2a" in explorer.picture() and "#ececec" in explorer.picture()  # static too
+    page = browser.new_page(viewport={"width": 980, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(explorer.save_html(tmp_path / "dark.html").resolve().as_uri())
+    fills = page.eval_on_selector_all(
+        ".cr-explore svg rect", "rs => rs.map(r => getComputedStyle(r).fill)")
+    assert "rgb(42, 42, 42)" in fills and "rgb(255, 255, 255)" not in fills  # #2a2a2a boxes
+    assert not errors
+    page.close()
+    with pytest.raises(ValueError, match="unknown theme 'neon'; choose one of light, dark"):
+        viz.explore(o, theme="neon")
