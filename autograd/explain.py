@@ -82,6 +82,8 @@ class Explanation:
         """The text, wrapped between terms to ``width`` characters where it can be."""
         head = f"{self._d(self.root, self.wrt)} = "
         pad = " " * (len(head) - 2)
+        if self.wrt is self.root:  # an empty path: no edge to multiply along
+            return [f"{head}1    (the seed: backward starts here)"]
         if not self.paths:
             if self.path_count == 0:
                 return [f"{head}0    ({self.names[self.wrt]} does not reach "
@@ -109,8 +111,8 @@ class Explanation:
         text = str(self)
         fence = "`" * max(3, 1 + max(map(len, re.findall("`+", text)), default=0))
         text = f"{fence}\n{text}\n{fence}\n"  # a fence longer than any backticks inside
-        if self.paths:
-            rows = {(id(f.node), f.index): f for p in self.paths for f in p.factors}
+        rows = {(id(f.node), f.index): f for p in self.paths for f in p.factors}
+        if rows:
             text += "\n| local derivative | rule | value |\n|---|---|---|\n"
             for f in rows.values():
                 text += (f"| {markdown_text(self._d(f.node, f.parent))} | "

@@ -170,6 +170,8 @@ def explanation_rows(explanation: Any) -> list[str]:
     names = explanation.names
     name = lambda node: names.get(node) or getattr(node, "label", "") or "x"
     head = partial(name(explanation.root), name(explanation.wrt))
+    if explanation.wrt is explanation.root:  # an empty path: the seed
+        return [rf"{head} &= 1 && \mbox{{(the seed: backward starts here)}}"]
     if not explanation.paths:
         if explanation.path_count == 0:
             return [rf"{head} &= 0 && \mbox{{({text(name(explanation.wrt))} does not "

@@ -113,3 +113,14 @@ def test_a_node_with_thousands_of_consumers_shows_a_few_terms_and_counts_the_res
     assert "(4,994 more terms)" in text
     assert len(text.splitlines()) < 50 and max(map(len, text.splitlines())) <= WIDTH
     assert explanation.total == pytest.approx(sum(range(5_000)))
+
+
+def test_the_root_with_respect_to_itself_is_the_seed():
+    a = Value(2.0, label="a")
+    b = a * a
+    b.label = "b"
+    assert str(explain(b, wrt=b)) == "db/db = 1    (the seed: backward starts here)"
+    assert explain(b, wrt=b).total == 1.0
+    markdown = explain(b, wrt=b)._repr_markdown_()
+    assert "| local derivative |" not in markdown  # no edges, no empty table
+    assert r"&= 1 && \mbox{(the seed: backward starts here)}" in explain(b, wrt=b).latex()
