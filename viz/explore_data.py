@@ -249,7 +249,7 @@ def _texts(node: Any, gradient: Any, precision: int) -> tuple[str, str]:
     return style.format_number(node.data, precision), style.format_number(gradient, precision)
 
 
-def _explanations(order: list, roots: list, names: dict) -> list:
+def _explanations(order: list, roots: list) -> list:
     """``str(explain(root, wrt=node))`` per node (None where not worked out), lines capped.
 
     Each call walks the whole graph, so on a big graph only as many as EXPLAIN_BUDGET
@@ -264,9 +264,6 @@ def _explanations(order: list, roots: list, names: dict) -> list:
     count = len(order)
     calls = count if count <= EXPLAIN_ALL else max(10, EXPLAIN_BUDGET // count)
     for node in wanted[:calls]:
-        if node is roots[0]:  # no edge to write out: the walk starts here
-            result[position[node]] = f"d{names[node]}/d{names[node]} = 1: backward starts here"
-            continue
         lines = explain(roots[0], wrt=node).lines()
         if len(lines) > EXPLAIN_LINES:
             lines = (lines[:EXPLAIN_LINES - 2] + [f"  … {len(lines) - EXPLAIN_LINES + 1} more "
@@ -325,7 +322,7 @@ def gather(root: Any, *, model: Any = None, precision: int = 4,
         data.parents.append([index[p] for p in node.parents])
         data.formulas.append([clean(formula_with_number(node, k) if node.op in RULES
                                     else node.op) for k in range(len(node.parents))])
-    data.explanations = _explanations(order, roots, names)
+    data.explanations = _explanations(order, roots)
     data.explain_note = _explain_note(roots, len(order))
     _summarize_groups(data, order, grad_of)
     return data

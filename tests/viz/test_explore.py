@@ -69,9 +69,8 @@ def test_each_node_carries_its_texts_formulas_and_explanation(neuron):
         for k, formula in enumerate(data.formulas[i]):
             assert formula.startswith(RULES[node.op].formula(k, len(node.parents)))
         # the chain-rule summary is explain's own text
-        if node is not o:
-            assert data.explanations[i] == str(explain(o, wrt=node))
-    assert data.explanations[order.index(o)] == "do/do = 1: backward starts here"
+        assert data.explanations[i] == str(explain(o, wrt=node))
+    assert data.explanations[order.index(o)] == "do/do = 1    (the seed: backward starts here)"
     assert data.nodes[order.index(o)][2] == "output"
     assert data.nodes[order.index(nodes["w1"])][2] == "parameter"
     assert data.nodes[order.index(nodes["x1"])][2] == "input"
