@@ -28,20 +28,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from mnist_cnn import build_model  # beside this file: the CNN it times
 
 import viz
 from autograd import Tensor, Value, dot
-from nn import (
-    MLP,
-    Conv2d,
-    Flatten,
-    Linear,
-    MaxPool2d,
-    ReLU,
-    Sequential,
-    cross_entropy,
-    manual_seed,
-)
+from nn import MLP, cross_entropy, manual_seed
 from viz.cli import build_neuron
 from viz.rendering import find_renderer, render_source
 
@@ -132,13 +123,8 @@ def network_222() -> Value:
 def cnn_loss() -> Tensor:
     """The benchmarks/mnist_cnn.py model on a batch of 8 random images."""
     manual_seed(0)
-    f32 = np.float32
-    model = Sequential(
-        Conv2d(1, 16, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
-        Conv2d(16, 32, 3, padding=1, dtype=f32), ReLU(), MaxPool2d(2),
-        Flatten(), Linear(32 * 7 * 7, 10, dtype=f32))
-    images = np.random.default_rng(0).random((8, 1, 28, 28)).astype(f32)
-    return cross_entropy(model(Tensor(images)), np.arange(8) % 10)
+    images = np.random.default_rng(0).random((8, 1, 28, 28)).astype(np.float32)
+    return cross_entropy(build_model()(Tensor(images)), np.arange(8) % 10)
 
 
 def load_seconds(paths: list[Path]) -> list[float | None]:
