@@ -75,17 +75,15 @@ def windows(kernel: Pair, out: Pair, stride: Pair, dilation: Pair):
 
 
 # --- the numpy maths ------------------------------------------------------------------------
-# Columns laid out (N, G, C/G·KH·KW, positions): filters of shape (G, F/G, C/G·KH·KW)
-# multiply them as one batched matrix product whose result is already (N, F, positions) in
-# memory, so neither the columns nor the output need a transposing copy.
 class _Grid:
-    """Where each kernel offset reads in the padded image, for every output position.
+    """Where each kernel offset reads in the padded image, for every output position: the
+    input gradient (col2im) and the depthwise convolution work offset by offset with it.
 
     With stride 1 the padded image is kept flat, one row of ``width`` after the other, and
     the outputs are computed on rows of the same padded width (the extra columns are cut
-    off afterwards): then each kernel offset reads one long contiguous slice per plane
-    instead of OH short rows, and numpy's per-row loop overhead (most of im2col and
-    col2im's time at 14x14) disappears for a few wasted columns.
+    off afterwards): then each kernel offset adds one long contiguous slice per plane
+    instead of OH short rows, and numpy's per-row loop overhead disappears for a few
+    wasted columns.
     """
 
     def __init__(self, size: Pair, kernel: Pair, out: Pair, stride, padding, dilation):
@@ -146,19 +144,6 @@ class _Grid:
             y += b[:, None, None]
         return y
 
-    def widen_transposed(self, g: np.ndarray, groups: int) -> np.ndarray:
-        """widen(g) as (N, G, positions, F/G), contiguous: the weight gradient's right
-        operand, built from g in one pass (BLAS is twice as fast with it contiguous)."""
-        n, f = g.shape[:2]
-        g = g.reshape(n, groups, f // groups, *g.shape[2:]).transpose(0, 1, 3, 4, 2)
-        if not self.flat or self.width == self.out[1]:
-            return np.ascontiguousarray(g).reshape(n, groups, -1, f // groups)
-        g_t = scratch("wide transposed", (n, groups, self.out[0], self.width, f // groups),
-                      g.dtype)
-        g_t[:, :, :, :self.out[1]] = g
-        g_t[:, :, :, self.out[1]:] = 0
-        return g_t.reshape(n, groups, -1, f // groups)
-
 
 def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
     if out is None:
@@ -167,15 +152,26 @@ def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _G
     return _Grid(tuple(x_size), kernel, tuple(out), stride, padding, dilation)
 
 
-def _columns(x: np.ndarray, grid: _Grid, groups: int) -> np.ndarray:
-    image = grid.image(x)
-    if grid.kernel == (1, 1) and grid.buffer == grid.positions == (x.shape[2] * x.shape[3],):
-        # a 1x1 kernel over the whole unpadded image: x is its own columns
-        return image.reshape(x.shape[0], groups, -1, image.shape[2])
-    columns = np.empty(x.shape[:2] + grid.kernel + grid.positions, dtype=x.dtype)
-    for i, j, where in grid.taps():
-        columns[:, :, i, j] = image[where]
-    return columns.reshape(x.shape[0], groups, -1, int(np.prod(grid.positions)))
+# Columns laid out (N, G, C/G·KH·KW, OH·OW): filters of shape (G, F/G, C/G·KH·KW) multiply
+# them as one batched matrix product whose result is already (N, F, OH, OW) in memory, so
+# neither the columns nor the output need a transposing copy.
+def _columns(x: np.ndarray, kernel: Pair, out: Pair, stride, padding, dilation,
+             groups: int) -> np.ndarray:
+    """im2col: every window of the padded image as one column, (N, G, C/G·KH·KW, OH·OW).
+
+    The windows are a strided view of the image (no copy); one copy lays them out."""
+    if (kernel == (1, 1) and padding == (0, 0) and tuple(out) == x.shape[2:]
+            and x.flags.c_contiguous):
+        return x.reshape(x.shape[0], groups, -1, out[0] * out[1])  # x is its own columns
+    image = pad(x, padding)
+    (dh, dw), (sh, sw) = dilation, stride
+    n, c, row, col = image.strides
+    windows = np.lib.stride_tricks.as_strided(
+        image, x.shape[:2] + tuple(kernel) + tuple(out),
+        (n, c, dh * row, dw * col, sh * row, sw * col), writeable=False)
+    columns = np.empty(windows.shape, dtype=x.dtype)
+    np.copyto(columns, windows)
+    return columns.reshape(x.shape[0], groups, -1, out[0] * out[1])
 
 
 # Depthwise (one filter per channel: groups = C = F) needs no columns: each kernel offset
@@ -205,11 +201,14 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if _depthwise(w, groups):
         return grid.crop(_depthwise_forward(x, w, grid), b)
-    columns = _columns(x, grid, groups)
+    columns = _columns(x, w.shape[2:], grid.out, stride, padding, dilation, groups)
     if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
         saved["columns"] = columns
-    y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, positions)
-    return grid.crop(y.reshape(x.shape[0], f, -1), b)
+    y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, OH·OW)
+    y = y.reshape((x.shape[0], f) + grid.out)
+    if b is not None:
+        y += b[:, None, None]
+    return y
 
 
 def conv2d_grads(x, w, g, *, needs, columns, stride, padding, dilation, groups) -> tuple:
@@ -253,8 +252,8 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
                        columns=None, wide=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
-    grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
     if groups == f == x.shape[1]:  # depthwise: Σ over samples and positions, per offset
+        grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
         wide = grid.widen(g) if wide is None else wide
         image, wide = grid.image(x), wide.reshape(g.shape[:2] + grid.positions)
         axes = (0,) + tuple(range(2, wide.ndim))
@@ -263,9 +262,11 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
             grad[:, 0, i, j] = np.add.reduce(wide * image[where], axes)
         return grad
     if columns is None:
-        columns = _columns(x, grid, groups)
-    # columns @ gᵀ with gᵀ made contiguous: BLAS is twice as fast as with a transposed view
-    g_t = grid.widen_transposed(g, groups)
-    per_sample = np.matmul(columns, g_t)                           # (N, G, C/G·KH·KW, F/G)
+        columns = _columns(x, kernel, g.shape[2:], stride, padding, dilation, groups)
+    g = g.reshape(n, groups, f // groups, -1)
+    if columns.shape[2] < g.shape[2]:  # fewer column rows than filters: columnsᵀ as a view
+        per_sample = np.matmul(g, columns.swapaxes(2, 3))           # (N, G, F/G, C/G·KH·KW)
+        return np.add.reduce(per_sample, 0).reshape(f, x.shape[1] // groups, *kernel)
+    per_sample = np.matmul(columns, np.ascontiguousarray(g.swapaxes(2, 3)))  # gᵀ contiguous
     return np.add.reduce(per_sample, 0).swapaxes(1, 2).reshape(f, x.shape[1] // groups,
                                                               *kernel)

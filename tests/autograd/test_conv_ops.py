@@ -275,3 +275,47 @@ def test_results_never_share_conv_scratch_buffers(kernel, padding):
     for a, b, kept in zip(results[0], results[1], first):
         assert not np.shares_memory(a, b)
         assert np.array_equal(a, kept)
+
+
+def weight_grad_by_loops(x, g, kernel, stride, padding, dilation, groups):
+    """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d] (padded x)."""
+    (sh, sw), (ph, pw), (dh, dw), (kh, kw) = stride, padding, dilation, kernel
+    padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    f, cg = g.shape[1], x.shape[1] // groups
+    grad = np.zeros((f, cg, kh, kw))
+    for fi in range(f):
+        channels = slice(fi // (f // groups) * cg, (fi // (f // groups) + 1) * cg)
+        for i in range(kh):
+            for j in range(kw):
+                seen = padded[:, channels, i * dh:i * dh + sh * (g.shape[2] - 1) + 1:sh,
+                              j * dw:j * dw + sw * (g.shape[3] - 1) + 1:sw]
+                grad[fi, :, i, j] = (seen * g[:, fi, None]).sum(axis=(0, 2, 3))
+    return grad
+
+
+# The weight gradient multiplies the im2col columns by the upstream one of two ways round:
+# with fewer column rows (C/G·KH·KW) than filters (F/G), as in a first layer, columnsᵀ is
+# taken as a view; otherwise gᵀ is made contiguous. Both must give the sums above.
+@pytest.mark.parametrize("channels, filters, kernel, groups, geometry", [
+    (1, 16, 3, 1, {"padding": (1, 1)}),                    # 9 rows < 16 filters
+    (6, 2, 3, 1, {"padding": (1, 1)}),                     # 54 rows > 2 filters
+    (4, 8, 1, 2, {"stride": (2, 1)}),                      # grouped, 2 rows < 4 filters
+    (3, 4, (2, 3), 1, {"dilation": (2, 1), "stride": (1, 2)}),  # 18 rows > 4 filters
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_weight_gradient_both_ways_round_matches_loops(channels, filters, kernel, groups,
+                                                       geometry, dtype):
+    rng = np.random.default_rng(4)
+    kernel = (kernel, kernel) if isinstance(kernel, int) else kernel
+    x = Tensor(rng.standard_normal((3, channels, 7, 6)).astype(dtype))
+    w = Tensor(rng.standard_normal((filters, channels // groups) + kernel).astype(dtype),
+               requires_grad=True)
+    full = {"stride": (1, 1), "padding": (0, 0), "dilation": (1, 1), **geometry}
+    out = conv2d(x, w, groups=groups, **full)
+    upstream = rng.standard_normal(out.shape).astype(dtype)
+    out.backward(upstream)
+    assert w.grad.dtype == dtype
+    expected = weight_grad_by_loops(x.data.astype(float), upstream.astype(float), kernel,
+                                    groups=groups, **full)
+    np.testing.assert_allclose(w.grad, expected, rtol=1e-4 if dtype == np.float32 else 1e-10,
+                               atol=1e-4 if dtype == np.float32 else 1e-10)
