@@ -1,7 +1,7 @@
 """One CNN training step, chainrule against PyTorch CPU in the same process.
 
     python benchmarks/cnn_step.py [--steps 30] [--models mnist,separable,residual]
-                                  [--tune-malloc]
+                                  [--allocator both|default|mallopt]
 
 Models (batch 64, float32, 28x28 grey images, cross-entropy, Adam):
 - mnist:     benchmarks/mnist_cnn.py's model: conv 3x3x16 p1, ReLU, max-pool 2,
@@ -14,14 +14,17 @@ Models (batch 64, float32, 28x28 grey images, cross-entropy, Adam):
              between, global average pooling, linear 16 -> 10.
 
 Both libraries get the same initial weights and the same batches, one thread each; their
-steps alternate, so load from other processes hits both alike. Printed: median step
+steps alternate, so load from other processes hits both alike. Each keeps its last loss
+(and the graph behind it) until its next step, as a training loop does. Printed: median step
 times (forward + loss + backward + Adam update) and chainrule's time / PyTorch's, by
 CPU time (a shared machine stretches wall-clock time while a step waits for a core) and,
-in brackets, by wall-clock time.
+in brackets, by wall-clock time, with the page faults per step of each (memory the C
+allocator handed back to the OS and took again: the kernel zeroes every page).
 
-``--tune-malloc`` is an explicit opt-in: it asks glibc (mallopt) to keep freed large
-blocks instead of returning them to the OS after each step. It is process-wide, so it
-affects PyTorch too; run with and without it to see what it buys.
+Each model is timed twice, each time in a fresh process: with glibc's default allocator
+and with the ``mallopt`` opt-in, which asks glibc to keep freed large blocks instead of
+returning them to the OS after each step. The opt-in is process-wide, so it affects
+PyTorch too; it is the benchmark's to make, never the library's (``--allocator`` picks one).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -150,16 +155,21 @@ def measure(name: str, steps: int, batch: int = 64) -> tuple[float, float, float
     their_opt = torch.optim.Adam(theirs.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
 
+    # Each engine's last loss (and the graph behind it) lives until its next step, as in a
+    # training loop (`loss = ...` once per batch): memory is freed as training frees it.
+    last = {}
+
     def our_step(i: int) -> float:
         ours.zero_grad()
-        loss = cross_entropy(ours(images[i]), labels[i])
+        last["ours"] = loss = cross_entropy(ours(images[i]), labels[i])
         loss.backward()
         our_opt.step()
         return loss.item()
 
     def their_step(i: int) -> float:
         their_opt.zero_grad()
-        loss = loss_fn(theirs(torch.from_numpy(images[i])), torch.from_numpy(labels[i]))
+        last["theirs"] = loss = loss_fn(theirs(torch.from_numpy(images[i])),
+                                        torch.from_numpy(labels[i]))
         loss.backward()
         their_opt.step()
         return loss.item()
@@ -168,37 +178,52 @@ def measure(name: str, steps: int, batch: int = 64) -> tuple[float, float, float
     assert abs(ours_first - theirs_first) < 1e-3, (ours_first, theirs_first)
     cpu: dict[str, list[float]] = {"ours": [], "theirs": []}
     wall: dict[str, list[float]] = {"ours": [], "theirs": []}
+    faults = {"ours": 0, "theirs": 0}
     for i in range(1, steps + 1):
         order = (("ours", our_step), ("theirs", their_step))
         for who, step in order if i % 2 else order[::-1]:  # alternate who goes first
+            start_faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             start, start_cpu = time.perf_counter(), time.process_time()
             step(i)
             cpu[who].append(time.process_time() - start_cpu)
             wall[who].append(time.perf_counter() - start)
+            faults[who] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - start_faults
     return ({k: 1e3 * statistics.median(cpu[k]) for k in cpu},
-            {k: 1e3 * statistics.median(wall[k]) for k in wall})
+            {k: 1e3 * statistics.median(wall[k]) for k in wall},
+            {k: faults[k] / steps for k in faults})
+
+
+def report(models: str, steps: int, tuned: bool) -> None:
+    """Time each model in this process and print one line per model."""
+    if tuned:
+        tune_malloc()
+    torch.set_num_threads(1)
+    for name in models.split(","):
+        cpu, wall, faults = measure(name, steps)
+        print(f"{name:10s} {'mallopt' if tuned else 'default':8s} chainrule {cpu['ours']:6.1f} ms"
+              f"   PyTorch {cpu['theirs']:6.1f} ms   ratio {cpu['ours'] / cpu['theirs']:4.2f}x   "
+              f"(wall {wall['ours'] / wall['theirs']:.2f}x; page faults per step "
+              f"{faults['ours']:.0f} / {faults['theirs']:.0f})", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--models", default="mnist,separable,residual")
-    parser.add_argument("--tune-malloc", action="store_true",
-                        help="opt in to mallopt: keep freed large blocks (glibc, whole process)")
+    parser.add_argument("--allocator", choices=("both", "default", "mallopt"), default="both",
+                        help="glibc's default, the mallopt opt-in (keeps freed large blocks; "
+                             "whole process), or both, each model in a fresh process")
     args = parser.parse_args()
-    if args.tune_malloc:
-        tune_malloc()
-    torch.set_num_threads(1)
+    if args.allocator != "both":
+        report(args.models, args.steps, tuned=args.allocator == "mallopt")
+        return
     print(f"PyTorch {torch.__version__}, numpy {np.__version__}, one thread each, "
-          f"allocator {'tuned (mallopt)' if args.tune_malloc else 'default'}, "
-          f"{args.steps} alternating steps, batch 64")
-    print("median CPU time of a step (wall-clock time in brackets; CPU time is what a busy "
-          "machine does not inflate)")
-    for name in args.models.split(","):
-        cpu, wall = measure(name, args.steps)
-        print(f"{name:10s} chainrule {cpu['ours']:6.1f} ms   PyTorch {cpu['theirs']:6.1f} ms   "
-              f"ratio {cpu['ours'] / cpu['theirs']:4.2f}x   (wall {wall['ours']:.1f} / "
-              f"{wall['theirs']:.1f} ms = {wall['ours'] / wall['theirs']:.2f}x)", flush=True)
+          f"{args.steps} alternating steps, batch 64; median CPU time of a step (the wall-clock "
+          f"ratio in brackets)")
+    for name in args.models.split(","):  # mallopt cannot be undone: one process per run
+        for allocator in ("default", "mallopt"):
+            subprocess.run([sys.executable, __file__, "--models", name, "--steps",
+                            str(args.steps), "--allocator", allocator], check=True)
 
 
 if __name__ == "__main__":
