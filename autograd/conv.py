@@ -1,8 +1,8 @@
 """Convolutions on Tensors: ``conv2d`` and ``conv_transpose2d`` (PyTorch's names and rules).
 
 Images are (N, C, H, W); filters (F, C/groups, KH, KW). ``conv2d`` is a matrix product
-over image patches ("im2col"): each patch is copied into a column, one strided slice per
-kernel offset, and the filters multiply the columns. ``groups`` splits the channels into
+over image patches ("im2col"): each patch is copied into a column (one copy of a window
+view of the image), and the filters multiply the columns. ``groups`` splits the channels into
 independent convolutions (an extra batch axis of the product); ``groups = C`` is the
 depthwise convolution.
 

@@ -126,16 +126,16 @@ class _Grid:
     def widen(self, g: np.ndarray) -> np.ndarray:
         """An (N, F, OH, OW) gradient on the grid's positions (zeros in the extra columns)."""
         if not self.flat or self.width == self.out[1]:
-            return g.reshape(g.shape[:2] + (-1,))
+            return g.reshape(g.shape[:2] + (g.shape[2] * g.shape[3],))
         wide = scratch("wide", g.shape[:2] + (self.out[0], self.width), g.dtype)
         wide[..., :self.out[1]] = g
         wide[..., self.out[1]:] = 0  # only the extra columns: no zero fill of the whole
-        return wide.reshape(g.shape[:2] + (-1,))
+        return wide.reshape(g.shape[:2] + self.positions)
 
     def crop(self, y: np.ndarray, b=None) -> np.ndarray:
         """(N, F, positions) -> (N, F, OH, OW), plus the bias b[f] if given (in the same
         pass as the cropping copy)."""
-        y = y.reshape(y.shape[:2] + (self.out[0], -1))
+        y = y.reshape(y.shape[:2] + (self.out[0], y.shape[2] // self.out[0]))
         if y.shape[3] != self.out[1]:
             y = y[..., :self.out[1]]
             return (np.ascontiguousarray(y) if b is None
@@ -159,19 +159,18 @@ def _columns(x: np.ndarray, kernel: Pair, out: Pair, stride, padding, dilation,
              groups: int) -> np.ndarray:
     """im2col: every window of the padded image as one column, (N, G, C/G·KH·KW, OH·OW).
 
-    The windows are a strided view of the image (no copy); one copy lays them out."""
+    The windows are a view of the image (no copy); one copy lays them out."""
+    n, c, (kh, kw) = x.shape[0], x.shape[1], kernel
+    rows = c // groups * kh * kw
     if (kernel == (1, 1) and padding == (0, 0) and tuple(out) == x.shape[2:]
             and x.flags.c_contiguous):
-        return x.reshape(x.shape[0], groups, -1, out[0] * out[1])  # x is its own columns
-    image = pad(x, padding)
+        return x.reshape(n, groups, rows, out[0] * out[1])  # x is its own columns
     (dh, dw), (sh, sw) = dilation, stride
-    n, c, row, col = image.strides
-    windows = np.lib.stride_tricks.as_strided(
-        image, x.shape[:2] + tuple(kernel) + tuple(out),
-        (n, c, dh * row, dw * col, sh * row, sw * col), writeable=False)
-    columns = np.empty(windows.shape, dtype=x.dtype)
-    np.copyto(columns, windows)
-    return columns.reshape(x.shape[0], groups, -1, out[0] * out[1])
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    windows = np.lib.stride_tricks.sliding_window_view(pad(x, padding), span, axis=(2, 3))
+    windows = windows[:, :, :sh * (out[0] - 1) + 1:sh, :sw * (out[1] - 1) + 1:sw, ::dh, ::dw]
+    columns = windows.transpose(0, 1, 4, 5, 2, 3).copy()          # (N, C, KH, KW, OH, OW)
+    return columns.reshape(n, groups, rows, out[0] * out[1])
 
 
 # Depthwise (one filter per channel: groups = C = F) needs no columns: each kernel offset
@@ -193,7 +192,7 @@ def _depthwise_forward(x, w, grid):
     y = np.zeros(x.shape[:2] + grid.positions, dtype=np.result_type(x, w))
     for _, _, where, weight in _tap_weights(w, grid):
         y += image[where] * weight
-    return y.reshape(y.shape[:2] + (-1,))
+    return y.reshape(y.shape[:2] + (int(np.prod(grid.positions)),))
 
 
 def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
@@ -212,11 +211,11 @@ def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=Non
 
 
 def conv2d_grads(x, w, g, *, needs, columns, stride, padding, dilation, groups) -> tuple:
-    """(d conv/dx, d conv/dw) on arrays, sharing the widened upstream (None where ``needs``
-    says no); ``columns`` are the forward's im2col columns when it saved them."""
+    """(d conv/dx, d conv/dw) on arrays (None where ``needs`` says no); ``columns`` are the
+    forward's im2col columns when it saved them."""
     geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation, out=g.shape[2:])
-    wide = grid.widen(g) if needs[0] else None  # the weight gradient needs it transposed
+    wide = grid.widen(g) if needs[0] else None  # read by a depthwise weight gradient too
     return (conv2d_input_grad(g, w, size=x.shape[2:], wide=wide, **geometry)
             if needs[0] else None,
             conv2d_weight_grad(x, g, kernel=w.shape[2:], columns=columns, wide=wide,
@@ -240,7 +239,7 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wi
     # one product per kernel offset, added back at once: no (C·KH·KW, positions) columns
     taps = np.ascontiguousarray(w.reshape(groups, f // groups, cg, kh, kw)
                                 .transpose(3, 4, 0, 2, 1))          # (KH, KW, G, C/G, F/G)
-    wide = wide.reshape(n, groups, f // groups, -1)
+    wide = wide.reshape(n, groups, f // groups, wide.shape[-1])
     product = scratch("tap product", (n, groups, cg, wide.shape[-1]), buffer.dtype)
     for i, j, where in grid.taps():
         np.matmul(taps[i, j], wide, out=product)
@@ -263,7 +262,7 @@ def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
         return grad
     if columns is None:
         columns = _columns(x, kernel, g.shape[2:], stride, padding, dilation, groups)
-    g = g.reshape(n, groups, f // groups, -1)
+    g = g.reshape(n, groups, f // groups, columns.shape[3])
     if columns.shape[2] < g.shape[2]:  # fewer column rows than filters: columnsᵀ as a view
         per_sample = np.matmul(g, columns.swapaxes(2, 3))           # (N, G, F/G, C/G·KH·KW)
         return np.add.reduce(per_sample, 0).reshape(f, x.shape[1] // groups, *kernel)

@@ -301,6 +301,7 @@ def weight_grad_by_loops(x, g, kernel, stride, padding, dilation, groups):
     (6, 2, 3, 1, {"padding": (1, 1)}),                     # 54 rows > 2 filters
     (4, 8, 1, 2, {"stride": (2, 1)}),                      # grouped, 2 rows < 4 filters
     (3, 4, (2, 3), 1, {"dilation": (2, 1), "stride": (1, 2)}),  # 18 rows > 4 filters
+    (2, 8, 1, 1, {}),                                      # 1x1: x is its own columns
 ])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_weight_gradient_both_ways_round_matches_loops(channels, filters, kernel, groups,
@@ -319,3 +320,40 @@ def test_weight_gradient_both_ways_round_matches_loops(channels, filters, kernel
                                     groups=groups, **full)
     np.testing.assert_allclose(w.grad, expected, rtol=1e-4 if dtype == np.float32 else 1e-10,
                                atol=1e-4 if dtype == np.float32 else 1e-10)
+
+
+@pytest.mark.parametrize("view", [
+    lambda a: a[:, :, ::-1],                               # negative strides
+    lambda a: a.transpose(0, 1, 3, 2),                     # Fortran-like order
+    lambda a: a[:, :, ::2, 1:],                            # stepped slice
+])
+def test_conv2d_reads_any_strided_view_of_its_input(view):
+    rng = np.random.default_rng(9)
+    x = view(rng.standard_normal((2, 3, 10, 9)))
+    w = rng.standard_normal((4, 3, 3, 2))
+    for geometry in ({"stride": (1, 1), "padding": (1, 0), "dilation": (1, 1), "groups": 1},
+                     {"stride": (2, 1), "padding": (0, 1), "dilation": (1, 2), "groups": 1}):
+        xt, wt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)
+        out = conv2d(xt, wt, **geometry)
+        np.testing.assert_allclose(out.data, conv_by_loops(x, w, None, **geometry))
+        upstream = rng.standard_normal(out.shape)
+        out.backward(upstream)
+        np.testing.assert_allclose(wt.grad, weight_grad_by_loops(
+            x, upstream, w.shape[2:], geometry["stride"], geometry["padding"],
+            geometry["dilation"], 1))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: conv2d(x, Tensor(np.ones((2, 3, 3, 3)), requires_grad=True), padding=1),
+    lambda x: conv2d(x, Tensor(np.ones((2, 3, 3, 3)), requires_grad=True), stride=2),
+    lambda x: conv2d(x, Tensor(np.ones((3, 1, 3, 3)), requires_grad=True), groups=3),
+    lambda x: conv_transpose2d(x, Tensor(np.ones((3, 2, 3, 3)), requires_grad=True)),
+    lambda x: max_pool2d(x, 2),
+])
+def test_an_empty_batch_goes_forward_and_back(call):
+    # PyTorch takes batches of zero images; a reshape must not ask numpy to infer a side
+    x = Tensor(np.zeros((0, 3, 6, 6)), requires_grad=True)
+    out = call(x)
+    assert out.shape[0] == 0
+    out.sum().backward()
+    assert x.grad.shape == x.shape
