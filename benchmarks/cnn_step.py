@@ -17,9 +17,10 @@ Both libraries get the same initial weights and the same batches, one thread eac
 steps alternate, so load from other processes hits both alike. Each keeps its last loss
 (and the graph behind it) until its next step, as a training loop does. Printed: median step
 times (forward + loss + backward + Adam update) and chainrule's time / PyTorch's, by
-CPU time (a shared machine stretches wall-clock time while a step waits for a core) and,
-in brackets, by wall-clock time, with the page faults per step of each (memory the C
-allocator handed back to the OS and took again: the kernel zeroes every page).
+CPU time (a shared machine stretches wall-clock time while a step waits for a core);
+in brackets the same ratio by wall-clock time, and the page faults per step of each
+(memory the C allocator handed back to the OS and took again: the kernel zeroes every
+page).
 
 Each model is timed twice, each time in a fresh process: with glibc's default allocator
 and with the ``mallopt`` opt-in, which asks glibc to keep freed large blocks instead of
@@ -143,7 +144,7 @@ def copy_weights(ours: nn.Module, theirs) -> None:
 
 
 # --- timing ---------------------------------------------------------------------------------
-def measure(name: str, steps: int, batch: int = 64) -> tuple[float, float, float]:
+def measure(name: str, steps: int, batch: int = 64) -> tuple[dict, dict, dict]:
     nn.manual_seed(0)
     torch.manual_seed(0)
     ours, theirs = MODELS[name]()
@@ -213,17 +214,19 @@ def main() -> None:
     parser.add_argument("--allocator", choices=("both", "default", "mallopt"), default="both",
                         help="glibc's default, the mallopt opt-in (keeps freed large blocks; "
                              "whole process), or both, each model in a fresh process")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.child:
+        print(f"PyTorch {torch.__version__}, numpy {np.__version__}, one thread each, "
+              f"{args.steps} alternating steps, batch 64; median CPU time of a step (the "
+              f"wall-clock ratio in brackets)", flush=True)
     if args.allocator != "both":
         report(args.models, args.steps, tuned=args.allocator == "mallopt")
         return
-    print(f"PyTorch {torch.__version__}, numpy {np.__version__}, one thread each, "
-          f"{args.steps} alternating steps, batch 64; median CPU time of a step (the wall-clock "
-          f"ratio in brackets)")
     for name in args.models.split(","):  # mallopt cannot be undone: one process per run
         for allocator in ("default", "mallopt"):
             subprocess.run([sys.executable, __file__, "--models", name, "--steps",
-                            str(args.steps), "--allocator", allocator], check=True)
+                            str(args.steps), "--allocator", allocator, "--child"], check=True)
 
 
 if __name__ == "__main__":
