@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, Value
+from autograd.batch_norm import batch_norm
 
 from . import init as initialisers
 from .arguments import is_real, is_whole
@@ -314,6 +315,8 @@ class BatchNorm1d(Module):
     as PyTorch); eval mode uses the running statistics, so one sample gives one answer.
     A frozen layer (``trainable = False``) always runs as in eval mode, as in Keras, so
     fine-tuning does not shift statistics the rest of the network was trained with.
+    The maths is the one ``batch_norm`` rule of ``autograd`` (one node, its gradient in
+    closed form); ``BatchNorm2d`` is this layer over (N, H, W) per channel.
     """
 
     buffers = ("running_mean", "running_var")
@@ -329,27 +332,43 @@ class BatchNorm1d(Module):
         self.running_mean = np.zeros(self.num_features)
         self.running_var = np.ones(self.num_features)
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x, self.weight.dtype)
+    axes = (0,)  # the axes each feature's mean and variance are taken over: the batch
+
+    @property
+    def _frozen(self) -> bool:
+        """Frozen (``trainable = False``, or γ and β want no gradient): the layer then runs
+        in inference mode even in training, as Keras's, so its statistics stay put."""
+        return (not getattr(self, "trainable", True)
+                or not (self.weight.requires_grad or self.bias.requires_grad))
+
+    def check(self, x: Tensor) -> None:
+        """A ValueError unless x is a batch of rows of ``num_features``."""
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d expects inputs of shape (N, {self.num_features}), "
-                             f"got {x.shape}")
-        if self.training and self.trainable:  # frozen: inference mode, as Keras's
-            n = x.shape[0]
-            if n < 2:
-                raise ValueError("BatchNorm1d in training mode needs batches of 2 or more "
-                                 "samples (a batch of 1 has no variance); use model.eval()")
-            mean = x.mean(axis=0)
-            centred = x - mean
-            var = (centred * centred).mean(axis=0)
-            m = self.momentum
-            self.running_mean = (1 - m) * self.running_mean + m * mean.data
-            self.running_var = (1 - m) * self.running_var + m * var.data * n / (n - 1)
-            x_hat = centred / (var + self.eps).sqrt()
-        else:
-            scale = 1.0 / np.sqrt(self.running_var + self.eps)
-            x_hat = (x - self.running_mean.astype(x.dtype)) * scale.astype(x.dtype)
-        return x_hat * self.weight + self.bias
+                             f"got {x.shape}; change num_features or the input (images take "
+                             f"BatchNorm2d)")
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.weight.dtype)
+        self.check(x)
+        if not self.training or self._frozen:
+            def per_feature(t: Any) -> Any:  # one number per feature, broadcast over x
+                return t if x.ndim == 2 else t.reshape((-1,) + (1,) * (x.ndim - 2))
+
+            scale = (1.0 / np.sqrt(self.running_var + self.eps)).astype(x.dtype)
+            x_hat = (x - per_feature(self.running_mean.astype(x.dtype))) * per_feature(scale)
+            return x_hat * per_feature(self.weight) + per_feature(self.bias)
+        count = x.size // self.num_features
+        if count < 2:
+            raise ValueError(f"{type(self).__name__} in training mode needs 2 or more numbers "
+                             f"per feature to take a variance (got input {x.shape}); use "
+                             f"model.eval() or batches of 2 or more")
+        stats: dict = {}
+        y = batch_norm(x, self.weight, self.bias, axes=self.axes, eps=self.eps, stats=stats)
+        m = self.momentum
+        self.running_mean = (1 - m) * self.running_mean + m * stats["mean"]
+        self.running_var = (1 - m) * self.running_var + m * stats["var"] * count / (count - 1)
+        return y
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}"

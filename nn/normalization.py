@@ -1,7 +1,7 @@
 """Batch normalisation of images: ``BatchNorm2d``.
 
 Each channel is one feature: its mean and variance are taken over the batch and every
-position (N·H·W numbers): ``BatchNorm1d``'s maths per channel, computed by the one
+position (N·H·W numbers): ``BatchNorm1d``'s layer with other axes, computed by the same
 ``batch_norm`` rule of ``autograd`` (its gradient in closed form, one node per layer).
 
     >>> import numpy as np
@@ -14,14 +14,9 @@ position (N·H·W numbers): ``BatchNorm1d``'s maths per channel, computed by the
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
 from autograd import Tensor
-from autograd.batch_norm import batch_norm
 
-from .layers import BatchNorm1d, as_tensor
+from .layers import BatchNorm1d
 
 
 class BatchNorm2d(BatchNorm1d):
@@ -33,32 +28,12 @@ class BatchNorm2d(BatchNorm1d):
     frozen layer.
     """
 
-    @property
-    def _frozen(self) -> bool:
-        """Frozen (``trainable = False``, or γ and β want no gradient): the layer then runs
-        in inference mode even in training, as Keras's, so its statistics stay put."""
-        return (not getattr(self, "trainable", True)
-                or not (self.weight.requires_grad or self.bias.requires_grad))
+    axes = (0, 2, 3)
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x, self.weight.dtype)
+    def check(self, x: Tensor) -> None:
+        """A ValueError unless x is a batch of images of ``num_features`` channels."""
         if x.ndim != 4 or x.shape[1] != self.num_features:
             hint = (" (a 2-D input is a batch of feature vectors: use BatchNorm1d)"
                     if x.ndim == 2 else "")
             raise ValueError(f"BatchNorm2d expects images of shape (N, {self.num_features}, "
                              f"H, W), got {x.shape}{hint}; change num_features or the input")
-        if not self.training or self._frozen:
-            scale = (1.0 / np.sqrt(self.running_var + self.eps)).reshape(-1, 1, 1)
-            shift = self.running_mean.reshape(-1, 1, 1)
-            weight, bias = self.weight.reshape(-1, 1, 1), self.bias.reshape(-1, 1, 1)
-            return (x - shift.astype(x.dtype)) * scale.astype(x.dtype) * weight + bias
-        count = x.size // self.num_features
-        if count < 2:
-            raise ValueError("BatchNorm2d in training mode needs 2 or more numbers per channel "
-                             f"(got input {x.shape}); use model.eval()")
-        stats: dict = {}
-        y = batch_norm(x, self.weight, self.bias, axes=(0, 2, 3), eps=self.eps, stats=stats)
-        m = self.momentum
-        self.running_mean = (1 - m) * self.running_mean + m * stats["mean"]
-        self.running_var = (1 - m) * self.running_var + m * stats["var"] * count / (count - 1)
-        return y

@@ -1,5 +1,6 @@
 """The batch_norm rule: values against the formula, first and second derivatives against
-central differences, and the same numbers as BatchNorm1d's composite operations."""
+central differences, and the same gradients as the composite operations (BatchNorm1d's
+and BatchNorm2d's layers compute with the rule)."""
 
 import numpy as np
 import pytest
@@ -36,15 +37,27 @@ def test_batch_norm_matches_the_formula_and_central_differences(shape, seed):
     assert gradcheck(input_gradient, [x, w, b])
 
 
-def test_batch_norm_gives_batchnorm1d_gradients():
+def composite_batch_norm(x, weight, bias, eps=1e-5):
+    """The same maths as eight elementwise operations and reductions on Tensors."""
+    mean = x.mean(axis=0)
+    centred = x - mean
+    var = (centred * centred).mean(axis=0)
+    return centred / (var + eps).sqrt() * weight + bias
+
+
+def test_the_closed_form_gradient_is_the_chain_rule_through_the_composite():
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((6, 4))
+    x, upstream = rng.standard_normal((6, 4)), rng.standard_normal((6, 4))
     layer = BatchNorm1d(4)
-    composite = Tensor(x, requires_grad=True)
-    (layer(composite) ** 2).sum().backward()
+    layer.weight.data[:], layer.bias.data[:] = rng.standard_normal(4), rng.standard_normal(4)
     fused = Tensor(x, requires_grad=True)
-    (batch_norm(fused, layer.weight, layer.bias) ** 2).sum().backward()
-    assert np.allclose(composite.grad, fused.grad)
+    (layer(fused) * upstream).sum().backward()
+    fused_grads = [fused.grad, layer.weight.grad, layer.bias.grad]
+    layer.zero_grad()
+    composite = Tensor(x, requires_grad=True)
+    (composite_batch_norm(composite, layer.weight, layer.bias) * upstream).sum().backward()
+    for a, b in zip(fused_grads, [composite.grad, layer.weight.grad, layer.bias.grad]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
 def test_batch_norm_checks_the_feature_count():

@@ -6,6 +6,7 @@ import pytest
 
 from autograd import Tensor, conv2d, conv_transpose2d, gradcheck
 from nn import (
+    BatchNorm1d,
     BatchNorm2d,
     ChannelShuffle,
     Concat,
@@ -111,12 +112,13 @@ def test_batch_norm_2d_eval_uses_running_statistics_and_gradchecks_in_training()
 
 
 @pytest.mark.parametrize("freeze", ["trainable", "requires_grad"])
-def test_a_frozen_batch_norm_2d_runs_in_inference_mode(freeze):
+@pytest.mark.parametrize("kind, shape", [(BatchNorm2d, (4, 3, 2, 2)), (BatchNorm1d, (4, 3))])
+def test_a_frozen_batch_norm_runs_in_inference_mode(freeze, kind, shape):
     rng = np.random.default_rng(6)
-    layer = BatchNorm2d(3)
+    layer = kind(3)
     layer.running_mean, layer.running_var = rng.standard_normal(3), rng.random(3) + 0.5
     statistics = layer.running_mean.copy(), layer.running_var.copy()
-    x = rng.standard_normal((4, 3, 2, 2))
+    x = rng.standard_normal(shape)
     expected = layer.eval()(x).data
     layer.train()
     if freeze == "trainable":
