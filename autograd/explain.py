@@ -192,7 +192,7 @@ def explain(root: Any, wrt: Any, path_limit: int = 16) -> Explanation:
                         f"graph, got a {type(root).__name__}; for Tensors use "
                         f"backward_steps(root) to see each edge, or grad(root, [x])")
     order = graph.topological_order(root)
-    names = node_names(order)
+    names = node_names(order, root)
     if wrt not in names:
         names[wrt] = getattr(wrt, "label", "") or "x"
     count, longest = _count_paths(order, wrt)

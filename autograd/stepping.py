@@ -48,7 +48,8 @@ class Step:
         return self.grad_before is not None
 
     def name_of(self, node: Any) -> str:
-        """How ``node`` is written in derivatives: its label, or v1, v2, ... when unlabelled."""
+        """How ``node`` is written in derivatives: its label, or L for an unlabelled root and
+        v1, v2, ... for the other unlabelled nodes (``node_names``)."""
         return symbol(self.names.get(node) or node.label or "x")
 
     def latex(self) -> str:
@@ -73,7 +74,7 @@ def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:
     gradient is set before the first step.
     """
     seed = root._seed(False) * seed  # a Tensor's seed takes the output's shape
-    names = node_names(graph.topological_order(root))
+    names = node_names(graph.topological_order(root), root)
     recorded: list[tuple] = []
     totals = graph.propagate(
         root, seed, on_edge=lambda *edge: recorded.append(edge))
@@ -112,12 +113,22 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def node_names(order: list) -> dict:
-    """Each node's name in printed derivatives: its label, else v1, v2, ... in order."""
+def node_names(order: list, root: Any = None) -> dict:
+    """Each node's name in printed derivatives: its label, else v1, v2, ... in order; an
+    unlabelled ``root`` is L (the loss, as in dL/dw), unless another node is labelled L.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a"); y = a * a + 1
+    >>> list(node_names(graph.topological_order(y), root=y).values())
+    ['a', 'v1', 'L']
+    """
+    taken = any(node.label == "L" for node in order)
     names, unnamed = {}, 0
     for node in order:
         if node.label:
             names[node] = node.label
+        elif node is root and not taken:
+            names[node] = "L"
         else:
             unnamed += 1
             names[node] = f"v{unnamed}"

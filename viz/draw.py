@@ -85,7 +85,8 @@ def draw_graph(root: Any, rankdir: str = "auto", show_data: bool = True, show_gr
     - ``stable_layout``: fixed cell sizes, so frames showing different numbers for the
       same graph get the same layout (for step-by-step replays);
     - ``names``: node -> name written (in grey) on nodes without a label, e.g. the
-      ``v1, v2, ...`` that step captions use (``autograd.stepping.node_names``);
+      ``L`` (an unlabelled root) and ``v1, v2, ...`` that step captions use
+      (``autograd.stepping.node_names``);
     - ``within``: draw only these nodes and the edges among them (one module's part);
     - ``theme``: one of ``viz.THEMES`` for this drawing (default: ``viz.set_theme``'s);
     - ``show_order``: number each node by when ``backward()`` visits it (reversed

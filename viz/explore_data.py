@@ -302,7 +302,7 @@ def gather(root: Any, *, model: Any = None, precision: int = 4,
             f"a part (explore(node) on an intermediate node), or pass max_nodes=None to "
             f"try anyway")
     order = ordered_nodes(roots)
-    names = node_names(order)
+    names = node_names(order, roots[0] if len(roots) == 1 else None)
     grad_of = gradient_reader(roots, None)
     index = {node: i for i, node in enumerate(order)}
     groups, placed = build_groups(order, model, roots, [names[n] for n in order])

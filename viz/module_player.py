@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from autograd import graph
+from autograd.stepping import node_names
 
 from . import labels
 from .collapse import assign_groups, module_path, output_text
@@ -82,7 +83,7 @@ class ModulePlayer(Player):
                                   collapse="module", depth=depth, stable_layout=True,
                                   max_nodes=None)
         self.ids: dict = self.drawing.node_ids
-        self.names = {root: root.label or "L"}
+        self.names = node_names(nodes, root)  # as the edge-by-edge players it opens
         self._base = self._still = None
         self.steps = self._walk(nodes, totals, edges)
         self._outputs_of = {step.box: list(step.outputs) for step in self.steps}

@@ -68,8 +68,8 @@ class Player:
                    max_nodes)
         if labels.is_array_node(root):
             self.seed = np.ones_like(root.data)
-        # The names the steps print (label, else v1, v2, ...), for the captions around them.
-        self.names = node_names(nodes)
+        # The names the steps print (label, else L for the root, v1, v2, ...), for captions.
+        self.names = node_names(nodes, root)
         before = [(node, node.grad) for node in nodes]
         try:
             self.steps = list(backward_steps(root))
@@ -90,7 +90,7 @@ class Player:
                               if step.node not in parents}
         self.within = within
         # Every gradient unknown and fixed cell sizes: frames only fill text in. Nodes
-        # without a label show the name the captions give them (v1, v2, ...).
+        # without a label show the name the captions give them (L, v1, v2, ...).
         self.drawing = draw_graph(root, rankdir, precision=precision, grads={},
                                   show_edge_grads=True, stable_layout=True,
                                   max_nodes=None, names=self.names, within=within,

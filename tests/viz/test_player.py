@@ -355,22 +355,44 @@ def test_a_lone_value_has_no_steps_and_one_frame_with_its_whole_caption():
 
 
 def test_captions_name_unlabelled_nodes_as_the_steps_do():
-    # One naming (v1, v2, ... in graph order) for Value and Tensor frames alike; an
-    # operation symbol such as "d*" is not a name.
+    # One naming for Value and Tensor frames alike: an unlabelled root is L, the other
+    # unlabelled nodes v1, v2, ... in graph order; an operation symbol such as "d*" is not
+    # a name.
     import numpy as np
 
     from autograd import Tensor
 
     a = Value(2.0, label="a")
-    player = step_through(a * a)  # the product is v1
-    assert player.caption(0)[0].startswith("before backward: only dv1/dv1 = 1")
+    player = step_through(a * a)  # the product is the root, L
+    assert player.caption(0)[0].startswith("before backward: only dL/dL = 1")
     assert player.caption(1)[0] == str(next(iter(backward_steps(a * a)))).split("    [")[0]
     x = Tensor(np.ones(3), requires_grad=True, label="x")
-    player = step_through((x * x).sum())  # x * x is v1, the sum v2
-    assert player.caption(0)[0].startswith("before backward: only dv2/dv2 = 1")
-    assert player.caption(1)[0].startswith("dv2/dv1 = [")
-    assert player.caption(3)[0].startswith("dv2/dx += [")
+    player = step_through((x * x).sum())  # x * x is v1, the sum L
+    assert player.caption(0)[0].startswith("before backward: only dL/dL = 1")
+    assert player.caption(1)[0].startswith("dL/dv1 = [")
+    assert player.caption(3)[0].startswith("dL/dx += [")
     assert "(+= : x is reached by a second path" in player.caption(3)[1]
+    y = (x * x).sum()
+    y.label = "loss"  # a labelled root keeps its label, and L stays free
+    assert step_through(y).caption(1)[0].startswith("dloss/dv1 = [")
+    z = x.sum() * 2.0
+    x.label = "L"  # a node labelled L elsewhere: the unlabelled root is numbered instead
+    caption = step_through(z).caption(0)[0]
+    assert caption.startswith("before backward: only dv") and "dL" not in caption
+
+
+def test_an_opened_module_names_the_root_as_the_module_player_does():
+    import random
+
+    from nn import MLP
+
+    random.seed(0)
+    loss = (MLP(2, [16, 16, 1])([0.5, -1.0]) - 1.0) ** 2
+    player = step_through(loss, depth=2)  # by module: too big to step edge by edge
+    assert "|dL/d out|" in player.caption(1)[0]
+    opened = player.open(4)  # a neuron
+    assert all(caption.startswith("dL/d") for caption in
+               (opened.caption(k)[0] for k in range(1, len(opened) + 1)))
 
 
 @pytest.mark.parametrize("given, error, words", [
