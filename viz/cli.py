@@ -3,6 +3,7 @@
     chainrule demo                     backprop through a neuron: printed, drawn, replayed;
                                        then an MLP learns XOR
     chainrule graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o graph.svg [--explain x] [--html F]
+                                       [--theme dark]
     chainrule --version
 """
 
@@ -24,6 +25,7 @@ from autograd import Value, explain, topological_order
 from autograd.expression import ExpressionError, parse_expression
 
 from . import layout
+from .themes import THEMES
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -157,8 +159,9 @@ def demo(args: argparse.Namespace) -> int:
     w1 = next(n for n in topological_order(o) if n.label == "w1")
     print("\n2. The chain rule for do/dw1, written out:\n")
     print("  " + str(explain(o, wrt=w1)).replace("\n", "\n  "))
-    written = [viz.render(o, out / "graph.svg"), viz.render(o, out / "graph.png")]
-    player = viz.step_through(build_neuron())
+    written = [viz.render(o, out / "graph.svg", theme=args.theme),
+               viz.render(o, out / "graph.png", theme=args.theme)]
+    player = viz.step_through(build_neuron(), theme=args.theme)
     written.append(player.save_html(out / "backprop.html"))
     print(f"\n3. Backprop one edge at a time: {len(player)} steps (open backprop.html).")
 
@@ -170,7 +173,8 @@ def demo(args: argparse.Namespace) -> int:
                   epochs=args.epochs, batch_size=4, metrics=["accuracy"],
                   progress=not args.quiet)
     print(f"  final loss {history['loss'][-1]:.4f}, accuracy {history['accuracy'][-1]:.0%}")
-    written.append(viz.render(viz.draw_network(model), out / "xor_network.svg"))
+    written.append(viz.render(viz.draw_network(model, theme=args.theme),
+                              out / "xor_network.svg"))
     print("\nWrote:")
     for path in written:
         print(f"  {Path(path).resolve()}")
@@ -240,14 +244,14 @@ def graph(args: argparse.Namespace) -> int:
     partials = [partial_name(output)] + ([partial_name(html)] if html else [])
     try:
         if html is not None:  # the player steps through a fresh pass, so before backward
-            viz.step_through(root).save_html(partial_name(html))
+            viz.step_through(root, theme=args.theme).save_html(partial_name(html))
         root.backward()
         print(f"{root.label} = {root.data:.6g}")
         for name, leaf in leaves.items():
             print(f"  d{root.label}/d{name} = {leaf.grad:.6g}")
         if args.explain is not None:
             print(explain(root, wrt=leaves[args.explain]))
-        viz.render(root, partial_name(output), rankdir=args.rankdir)
+        viz.render(root, partial_name(output), rankdir=args.rankdir, theme=args.theme)
         for partial, final in zip(partials, [output, html]):
             partial.replace(final)
     except OSError as error:  # a full disk, a folder that went away, ...
@@ -279,6 +283,11 @@ def _failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
+def add_theme(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--theme", default="light", choices=THEMES,
+                         help=f"colours of the pictures: {', '.join(THEMES)} (default: light)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="chainrule",
@@ -300,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_demo.add_argument("--seed", type=int_between(0, 2**32 - 1), default=0,
                           help="random seed, 0 .. 2**32-1 (default: 0)")
     run_demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_theme(run_demo)
     run_demo.set_defaults(run=demo)
 
     run_graph = commands.add_parser(
@@ -319,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="also write the step-by-step backprop player to FILE")
     run_graph.add_argument("--rankdir", default="LR", choices=["LR", "TB", "RL", "BT"],
                            help="direction of the drawing (default: LR, left to right)")
+    add_theme(run_graph)
     run_graph.set_defaults(run=graph)
     return parser
 

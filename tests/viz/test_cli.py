@@ -27,6 +27,16 @@ def test_graph_renders_backpropagates_and_explains(tmp_path, capsys):
     assert "tanh" in texts and "-1.5" in texts
 
 
+def test_graph_takes_a_theme_for_the_picture_and_the_player(tmp_path):
+    dark = "#1e1e1e"  # the dark theme's background (viz.themes)
+    assert main(["graph", "x*w", "x=2", "w=3", "-o", str(tmp_path / "g.svg"), "--html",
+                 str(tmp_path / "p.html"), "--theme", "dark"]) == 0
+    svg, page = (tmp_path / "g.svg").read_text(), (tmp_path / "p.html").read_text()
+    assert dark in svg.lower() and dark in page.lower()
+    assert main(["graph", "x*w", "x=2", "w=3", "-o", str(tmp_path / "light.svg")]) == 0
+    assert dark not in (tmp_path / "light.svg").read_text().lower()
+
+
 @pytest.mark.parametrize("args, words", [
     (["graph", "x.__class__", "x=1"], ["attribute access", "'x.__class__'"]),
     (["graph", "__import__('os')", "x=1"], ["only these functions"]),
@@ -54,10 +64,10 @@ def test_help_documents_every_option():
     top = run_cli("--help").stdout
     assert "demo" in top and "graph" in top and "--version" in top
     graph_help = run_cli("graph", "--help").stdout
-    for option in ("--output", "--explain", "--html", "--rankdir", "NAME=NUMBER"):
+    for option in ("--output", "--explain", "--html", "--rankdir", "--theme", "NAME=NUMBER"):
         assert option in graph_help
     demo_help = run_cli("demo", "--help").stdout
-    for option in ("--out", "--epochs", "--seed", "--quiet"):
+    for option in ("--out", "--epochs", "--seed", "--quiet", "--theme"):
         assert option in demo_help
 
 
@@ -98,6 +108,8 @@ def assert_one_line_error(result, status, *words):
     (["demo", "--seed", "-1"], ["--seed", "out of range"]),
     (["demo", "--out", "a_file"], ["--out", "is a file, not a folder"]),
     (["demo", "--out", "a_file/inside"], ["--out", "is a file, not a folder"]),
+    (["graph", "x*x", "x=2", "--theme", "neon"], ["--theme", "invalid choice", "'dark'"]),
+    (["demo", "--theme", "Dark"], ["--theme", "invalid choice"]),
 ])
 def test_bad_arguments_are_refused_before_any_file_is_written(args, words, tmp_path):
     (tmp_path / "a_file").write_text("keep me")
