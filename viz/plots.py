@@ -48,6 +48,12 @@ def _axes(ax: Any, **figure: Any) -> tuple[Any, Any]:
     return fig, ax
 
 
+def _line_style(plt: Any, k: int) -> dict[str, Any]:
+    """The k-th style of the theme's line cycle (colour, and dashes in the print theme)."""
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()
+    return {key: values[k % len(values)] for key, values in cycle.items()}
+
+
 def activation_curve(name: str, x: Sequence[float] | np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, f(x), f'(x)) for an activation, both from the engine: f'(x) is what backprop
@@ -83,9 +89,9 @@ def plot_activations(names: Sequence[str] = ACTIVATIONS, x_range: tuple[float, f
     x = np.linspace(*x_range, points)
     for row, name in zip(axes, names, strict=True):
         xs, ys, dys = activation_curve(name, x)
-        row[0].plot(xs, ys, color="tab:blue")
+        row[0].plot(xs, ys, **_line_style(plt, 0))
         row[0].set_title(name)
-        row[1].plot(xs, dys, color="tab:orange", label=RULES[name].formula(0, 1))
+        row[1].plot(xs, dys, **_line_style(plt, 1), label=RULES[name].formula(0, 1))
         row[1].set_title(f"d {name} / dx")
         row[1].legend(loc="best", fontsize="small")
         for ax in row:
@@ -190,10 +196,9 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolutio
     # One colour scale for regions and points, over every class either of them has: a
     # model that never predicts some class must not shift the colours of the others.
     n_classes = int(max(classes.max(), labels.max())) + 1
-    ax.contourf(xx, yy, classes, alpha=0.3, cmap="coolwarm",
-                levels=np.arange(n_classes + 1) - 0.5)
+    ax.contourf(xx, yy, classes, alpha=0.3, levels=np.arange(n_classes + 1) - 0.5)  # theme's map
     X = np.asarray(X, dtype=float)
-    ax.scatter(X[:, 0], X[:, 1], c=labels, cmap="coolwarm", edgecolors="k", s=20,
+    ax.scatter(X[:, 0], X[:, 1], c=labels, edgecolors="k", s=20,
                vmin=-0.5, vmax=n_classes - 0.5)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")

@@ -283,7 +283,7 @@ def plot_context(name: str | None) -> Any:
     from matplotlib import rc_context
 
     theme = THEME_TABLE[check(name) if name is not None else get_theme()]
-    rc = dict(theme.plot_rc)
+    rc = {"image.cmap": "coolwarm", **theme.plot_rc}  # class colours, unless the theme's
     if theme.name == "print":  # black lines told apart by their dashes, as in the graphs
         from cycler import cycler
 

@@ -148,6 +148,28 @@ def test_plots_take_the_theme():
         plot_activations(["relu"], theme="sepia")
 
 
+@pytest.mark.parametrize("theme, colours, dashes, class_map", [
+    ("light", ("#1f77b4", "#ff7f0e"), ("-", "-"), "coolwarm"),
+    ("print", ("#000000", "#000000"), ("-", "--"), "gray"),
+])
+def test_plots_draw_in_the_themes_colours(theme, colours, dashes, class_map):
+    # No colour of their own: lines follow the theme's cycle (black, told apart by dashes
+    # in print), class regions and points the theme's colour map.
+    pytest.importorskip("matplotlib")
+    from matplotlib.colors import to_hex
+
+    from nn import Linear, logic_gate
+    from viz.plots import plot_activations, plot_decision_boundary
+
+    figure = plot_activations(["tanh"], theme=theme)
+    lines = [figure.axes[0].lines[0], figure.axes[1].lines[0]]
+    assert tuple(to_hex(line.get_color()) for line in lines) == colours
+    assert tuple(line.get_linestyle() for line in lines) == dashes
+    X, y = logic_gate("xor")
+    ax = plot_decision_boundary(Linear(2, 1), X, y, theme=theme).axes[0]
+    assert {c.cmap.name for c in ax.collections if c.get_array() is not None} == {class_map}
+
+
 def test_dark_player_page_is_dark_in_a_browser(browser, neuron, tmp_path):
     o, _ = neuron
     url = viz.step_through(o, theme="dark").save_html(tmp_path / "dark.html").resolve().as_uri()
