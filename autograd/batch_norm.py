@@ -2,7 +2,7 @@
 
     x̂ = (x − μ) / sqrt(σ² + ε),   y = γ·x̂ + β        (μ, σ² over ``axes``, per feature)
 
-Built from eight elementwise operations and reductions, its backward pass would walk
+Built from nine elementwise operations and reductions, its backward pass would walk
 them all; as one rule its gradient is the classic closed form (m numbers per mean):
 
     dβ = Σ g      dγ = Σ g·x̂      dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))

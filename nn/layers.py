@@ -313,13 +313,15 @@ class BatchNorm1d(Module):
     Training uses the batch's mean and (biased) variance and updates running averages
     (running ← (1 − momentum)·running + momentum·batch; the variance stored unbiased,
     as PyTorch); eval mode uses the running statistics, so one sample gives one answer.
-    A frozen layer (``trainable = False``) always runs as in eval mode, as in Keras, so
-    fine-tuning does not shift statistics the rest of the network was trained with.
+    A frozen layer (``trainable = False``, or γ and β both without ``requires_grad``)
+    always runs as in eval mode, as in Keras, so fine-tuning does not shift statistics
+    the rest of the network was trained with.
     The maths is the one ``batch_norm`` rule of ``autograd`` (one node, its gradient in
     closed form); ``BatchNorm2d`` is this layer over (N, H, W) per channel.
     """
 
     buffers = ("running_mean", "running_var")
+    axes = (0,)  # the axes each feature's mean and variance are taken over: the batch
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  dtype: Any = np.float64) -> None:
@@ -332,21 +334,18 @@ class BatchNorm1d(Module):
         self.running_mean = np.zeros(self.num_features)
         self.running_var = np.ones(self.num_features)
 
-    axes = (0,)  # the axes each feature's mean and variance are taken over: the batch
-
     @property
     def _frozen(self) -> bool:
         """Frozen (``trainable = False``, or γ and β want no gradient): the layer then runs
         in inference mode even in training, as Keras's, so its statistics stay put."""
-        return (not getattr(self, "trainable", True)
-                or not (self.weight.requires_grad or self.bias.requires_grad))
+        return not self.trainable or not (self.weight.requires_grad or self.bias.requires_grad)
 
     def check(self, x: Tensor) -> None:
         """A ValueError unless x is a batch of rows of ``num_features``."""
         if x.ndim != 2 or x.shape[1] != self.num_features:
+            hint = " (images take BatchNorm2d)" if x.ndim == 4 else ""
             raise ValueError(f"BatchNorm1d expects inputs of shape (N, {self.num_features}), "
-                             f"got {x.shape}; change num_features or the input (images take "
-                             f"BatchNorm2d)")
+                             f"got {x.shape}{hint}; change num_features or the input")
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.weight.dtype)

@@ -29,7 +29,7 @@ import numpy as np
 from autograd import graph
 from autograd.stepping import node_names
 
-from . import labels
+from . import labels, themes
 from .collapse import assign_groups, module_path, output_text
 from .draw import GraphTooLargeError, draw_graph, graph_nodes
 from .player import Player
@@ -79,11 +79,12 @@ class ModulePlayer(Player):
                                      (node, index, part)))
         # Laid out with the gradients backward ends with (the longest texts); the
         # frames start from "grad —" and fill each box in as backward reaches it.
+        self.theme = themes.get_theme()  # the one step_through chose, for every frame
+        self.names = node_names(nodes, root)  # as the edge-by-edge players it opens
         self.drawing = draw_graph(root, rankdir, precision=precision, grads=totals,
                                   collapse="module", depth=depth, stable_layout=True,
-                                  max_nodes=None)
+                                  max_nodes=None, names=self.names, theme=self.theme)
         self.ids: dict = self.drawing.node_ids
-        self.names = node_names(nodes, root)  # as the edge-by-edge players it opens
         self._base = self._still = None
         self.steps = self._walk(nodes, totals, edges)
         self._outputs_of = {step.box: list(step.outputs) for step in self.steps}

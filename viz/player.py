@@ -125,7 +125,7 @@ class Player:
                 candidate = BaseSvg.lay_out(draw_graph(
                     self.root, rankdir, precision=self.precision, grads={},
                     stable_layout=True, max_nodes=None, names=self.names,
-                    within=self.within))
+                    within=self.within, theme=self.theme))
                 if self._legible(candidate):
                     self._still = candidate
         return self._still

@@ -198,7 +198,8 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolutio
     n_classes = int(max(classes.max(), labels.max())) + 1
     ax.contourf(xx, yy, classes, alpha=0.3, levels=np.arange(n_classes + 1) - 0.5)  # theme's map
     X = np.asarray(X, dtype=float)
-    ax.scatter(X[:, 0], X[:, 1], c=labels, edgecolors="k", s=20,
+    outline = _pyplot().rcParams["axes.edgecolor"]  # the theme's ink (black on light)
+    ax.scatter(X[:, 0], X[:, 1], c=labels, edgecolors=outline, s=20,
                vmin=-0.5, vmax=n_classes - 0.5)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")

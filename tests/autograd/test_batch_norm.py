@@ -38,7 +38,7 @@ def test_batch_norm_matches_the_formula_and_central_differences(shape, seed):
 
 
 def composite_batch_norm(x, weight, bias, eps=1e-5):
-    """The same maths as eight elementwise operations and reductions on Tensors."""
+    """The same maths as nine elementwise operations and reductions on Tensors."""
     mean = x.mean(axis=0)
     centred = x - mean
     var = (centred * centred).mean(axis=0)

@@ -47,8 +47,11 @@ def test_wrong_input_width_names_expected_and_received():
         model(np.ones((2, 5)))
     with pytest.raises(ValueError, match="expects 4 input channels, got 1"):
         Conv2d(4, 2, 3)(np.ones((1, 1, 5, 5)))
-    with pytest.raises(ValueError, match=r"shape \(N, 3\), got \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"shape \(N, 3\), got \(2, 4\); change") as wide:
         BatchNorm1d(3)(np.ones((2, 4)))
+    assert "BatchNorm2d" not in str(wide.value)
+    with pytest.raises(ValueError, match=r"got \(2, 3, 4, 4\) \(images take BatchNorm2d\)"):
+        BatchNorm1d(3)(np.ones((2, 3, 4, 4)))
 
 
 def test_layer_gradients_match_central_differences():

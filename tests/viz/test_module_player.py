@@ -134,3 +134,12 @@ def test_boxes_fill_in_as_backward_reaches_them(mlp_loss):
     size = math.sqrt(sum(n.grad ** 2 for n in player.steps[3].outputs))
     assert last[layers[1] + "-grad"] == f"grad size {size:.4f}"
     assert len(player.steps[3].outputs) == len(layer_1.neurons)
+
+
+def test_the_module_player_draws_the_names_its_captions_use_in_its_theme(mlp_loss):
+    _, loss = mlp_loss
+    player = step_through(loss, theme="dark")
+    assert "|dL/d out|" in player.caption(1)[0]
+    assert ">L<" in player.drawing.source  # the unlabelled root, named as in the captions
+    assert player.theme == "dark"
+    assert "#1e1e1e" in player.drawing.source.lower()
