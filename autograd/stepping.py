@@ -61,9 +61,11 @@ class Step:
         root = "d" + self.name_of(self.root)
         node, parent = self.name_of(self.node), self.name_of(self.parent)
         assign = "+=" if self.accumulates else "="
+        # a Tensor's local derivative is a Jacobian, applied as a VJP: only its result
+        numbers = ("" if self.local is None
+                   else f"{_num(self.upstream)} · {_num(self.local)} = ")
         return (f"{root}/d{parent} {assign} {root}/d{node} · d{node}/d{parent} = "
-                f"{_num(self.upstream)} · {_num(self.local)} = {_num(self.contribution)}"
-                f"    [{self.formula}]")
+                f"{numbers}{_num(self.contribution)}    [{self.formula}]")
 
 
 def backward_steps(root: Any, seed: float = 1.0) -> Iterator[Step]:

@@ -155,3 +155,15 @@ def test_forward_mode_takes_no_derivative_with_respect_to_a_number():
     (reverse,) = grad(0 ** x, [x])
     assert derivative(lambda v: 0 ** v, 0.5) == 0.0 and reverse == 0.0
     assert derivative(lambda v: 2 - v * 3 + 1 / v, 2.0) == -3.25  # -3 - 1/v²
+
+
+def test_a_tensor_step_prints_its_vjp_result_not_a_missing_local_number():
+    import numpy as np
+
+    from autograd import Tensor
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, label="x")
+    lines = [str(step) for step in backward_steps((x * x).sum())]
+    assert "None" not in " ".join(lines)
+    assert lines[1].startswith("dL/dx = dL/dv1 · dv1/dx = [1. 2.]")
+    assert lines[2].startswith("dL/dx += dL/dv1 · dv1/dx = [1. 2.]")
