@@ -77,13 +77,12 @@ def windows(kernel: Pair, out: Pair, stride: Pair, dilation: Pair):
 # --- the numpy maths ------------------------------------------------------------------------
 class _Grid:
     """Where each kernel offset reads in the padded image, for every output position: the
-    input gradient (col2im) and the depthwise convolution work offset by offset with it.
+    input gradient (col2im) adds its products back offset by offset with it.
 
     With stride 1 the padded image is kept flat, one row of ``width`` after the other, and
-    the outputs are computed on rows of the same padded width (the extra columns are cut
-    off afterwards): then each kernel offset adds one long contiguous slice per plane
-    instead of OH short rows, and numpy's per-row loop overhead disappears for a few
-    wasted columns.
+    the upstream is widened to rows of the same padded width (zeros in the extra
+    columns): then each kernel offset adds one long contiguous slice per plane instead of
+    OH short rows, and numpy's per-row loop overhead disappears for a few wasted columns.
     """
 
     def __init__(self, size: Pair, kernel: Pair, out: Pair, stride, padding, dilation):
@@ -107,14 +106,6 @@ class _Grid:
                 start = i * dh * self.width + j * dw
                 yield i, j, (Ellipsis, slice(start, start + span))
 
-    def image(self, x: np.ndarray) -> np.ndarray:
-        """x placed in a zero buffer (padded, and flat with stride 1)."""
-        if self.buffer == (x.shape[2] * x.shape[3],):  # no padding, no slack: a view
-            return x.reshape(x.shape[:2] + self.buffer)
-        buffer = np.zeros(x.shape[:2] + self.buffer, dtype=x.dtype)
-        self.interior(buffer)[...] = x
-        return buffer
-
     def interior(self, buffer: np.ndarray) -> np.ndarray:
         """The (N, C, H, W) part of a buffer that is the image itself (a view)."""
         (ph, pw), (h, w) = self.padding, self.size
@@ -131,18 +122,6 @@ class _Grid:
         wide[..., :self.out[1]] = g
         wide[..., self.out[1]:] = 0  # only the extra columns: no zero fill of the whole
         return wide.reshape(g.shape[:2] + self.positions)
-
-    def crop(self, y: np.ndarray, b=None) -> np.ndarray:
-        """(N, F, positions) -> (N, F, OH, OW), plus the bias b[f] if given (in the same
-        pass as the cropping copy)."""
-        y = y.reshape(y.shape[:2] + (self.out[0], y.shape[2] // self.out[0]))
-        if y.shape[3] != self.out[1]:
-            y = y[..., :self.out[1]]
-            return (np.ascontiguousarray(y) if b is None
-                    else np.add(y, b[:, None, None], dtype=y.dtype))
-        if b is not None:
-            y += b[:, None, None]
-        return y
 
 
 def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
@@ -173,9 +152,8 @@ def _columns(x: np.ndarray, kernel: Pair, out: Pair, stride, padding, dilation,
     return columns.reshape(n, groups, rows, out[0] * out[1])
 
 
-# Depthwise (one filter per channel: groups = C = F) needs no columns: each kernel offset
-# is one multiply-add over whole arrays, where the matrix products would be thousands of
-# 1 x KH·KW products.
+# Depthwise (one filter per channel: groups = C = F): the input gradient's per-offset
+# products would be thousands of 1 x 1 products; one multiply-add over whole arrays each.
 def _depthwise(w: np.ndarray, groups: int) -> bool:
     return w.shape[1] == 1 and groups == w.shape[0]
 
@@ -187,48 +165,33 @@ def _tap_weights(w: np.ndarray, grid: _Grid):
         yield i, j, where, w[:, 0, i, j].reshape(shape)
 
 
-def _depthwise_forward(x, w, grid):
-    image = grid.image(x)
-    y = np.zeros(x.shape[:2] + grid.positions, dtype=np.result_type(x, w))
-    for _, _, where, weight in _tap_weights(w, grid):
-        y += image[where] * weight
-    return y.reshape(y.shape[:2] + (int(np.prod(grid.positions)),))
-
-
 def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
     f = w.shape[0]
-    grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation)
-    if _depthwise(w, groups):
-        return grid.crop(_depthwise_forward(x, w, grid), b)
-    columns = _columns(x, w.shape[2:], grid.out, stride, padding, dilation, groups)
+    out = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation).out
+    columns = _columns(x, w.shape[2:], out, stride, padding, dilation, groups)
     if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
         saved["columns"] = columns
     y = np.matmul(w.reshape(groups, f // groups, -1), columns)  # (N, G, F/G, OH·OW)
-    y = y.reshape((x.shape[0], f) + grid.out)
+    y = y.reshape((x.shape[0], f) + out)
     if b is not None:
         y += b[:, None, None]
     return y
 
 
-def conv2d_grads(x, w, g, *, needs, columns, stride, padding, dilation, groups) -> tuple:
+def conv2d_grads(x, w, g, *, needs, columns, **geometry) -> tuple:
     """(d conv/dx, d conv/dw) on arrays (None where ``needs`` says no); ``columns`` are the
     forward's im2col columns when it saved them."""
-    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
-    grid = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation, out=g.shape[2:])
-    wide = grid.widen(g) if needs[0] else None  # read by a depthwise weight gradient too
-    return (conv2d_input_grad(g, w, size=x.shape[2:], wide=wide, **geometry)
-            if needs[0] else None,
-            conv2d_weight_grad(x, g, kernel=w.shape[2:], columns=columns, wide=wide,
-                               **geometry)
+    return (conv2d_input_grad(g, w, size=x.shape[2:], **geometry) if needs[0] else None,
+            conv2d_weight_grad(x, g, kernel=w.shape[2:], columns=columns, **geometry)
             if needs[1] else None)
 
 
-def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wide=None):
+def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups):
     """col2im: each column's gradient wᵀ·g added back where its entries came from."""
     f, cg, kh, kw = w.shape
     n = g.shape[0]
     grid = _grid(size, (kh, kw), stride, padding, dilation, out=g.shape[2:])
-    wide = grid.widen(g) if wide is None else wide
+    wide = grid.widen(g)
     buffer = scratch("col2im", (n, groups * cg) + grid.buffer, np.result_type(g, w))
     buffer.fill(0)
     if _depthwise(w, groups):
@@ -248,18 +211,9 @@ def conv2d_input_grad(g, w, *, size: Pair, stride, padding, dilation, groups, wi
 
 
 def conv2d_weight_grad(x, g, *, kernel: Pair, stride, padding, dilation, groups,
-                       columns=None, wide=None):
+                       columns=None):
     """d conv / dw[f, c, i, j] = Σ g[n, f, p, q]·x[n, c, p·s + i·d, q·s + j·d]."""
     n, f = g.shape[:2]
-    if groups == f == x.shape[1]:  # depthwise: Σ over samples and positions, per offset
-        grid = _grid(x.shape[2:], kernel, stride, padding, dilation, out=g.shape[2:])
-        wide = grid.widen(g) if wide is None else wide
-        image, wide = grid.image(x), wide.reshape(g.shape[:2] + grid.positions)
-        axes = (0,) + tuple(range(2, wide.ndim))
-        grad = np.empty((f, 1) + tuple(kernel), dtype=np.result_type(x, g))
-        for i, j, where in grid.taps():
-            grad[:, 0, i, j] = np.add.reduce(wide * image[where], axes)
-        return grad
     if columns is None:
         columns = _columns(x, kernel, g.shape[2:], stride, padding, dilation, groups)
     g = g.reshape(n, groups, f // groups, columns.shape[3])
