@@ -287,5 +287,7 @@ def plot_context(name: str | None) -> Any:
     if theme.name == "print":  # black lines told apart by their dashes, as in the graphs
         from cycler import cycler
 
-        rc["axes.prop_cycle"] = cycler(color=["#000000"] * 4, linestyle=["-", "--", ":", "-."])
+        dashes = ["-", "--", ":", "-.", (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 4)),
+                  (0, (6, 3, 1, 3))]  # eight runs of plot_history told apart
+        rc["axes.prop_cycle"] = cycler(color=["#000000"] * len(dashes), linestyle=dashes)
     return rc_context(rc)

@@ -170,6 +170,17 @@ def test_plots_draw_in_the_themes_colours(theme, colours, dashes, class_map):
     assert {c.cmap.name for c in ax.collections if c.get_array() is not None} == {class_map}
 
 
+def test_print_tells_eight_runs_apart_by_their_dashes():
+    # plot_history(dict of runs) draws one line per run from the theme's cycle
+    matplotlib = pytest.importorskip("matplotlib")
+    from viz.themes import plot_context
+
+    with plot_context("print"):
+        cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()
+    assert set(cycle["color"]) == {"#000000"}
+    assert len({str(dash) for dash in cycle["linestyle"]}) == 8
+
+
 def test_dark_player_page_is_dark_in_a_browser(browser, neuron, tmp_path):
     o, _ = neuron
     url = viz.step_through(o, theme="dark").save_html(tmp_path / "dark.html").resolve().as_uri()
