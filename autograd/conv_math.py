@@ -43,6 +43,16 @@ def out_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
+def out_sizes(shape: tuple, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Pair:
+    """(OH, OW): ``out_size`` along the last two axes of ``shape``.
+
+    >>> out_sizes((64, 16, 14, 14), (3, 3), (2, 2), (1, 1), (1, 1))
+    (7, 7)
+    """
+    return tuple(out_size(shape[-2 + a], kernel[a], stride[a], padding[a], dilation[a])
+                 for a in (0, 1))
+
+
 def one_or_pair(value: Pair) -> int | Pair:
     """(3, 3) -> 3 and (3, 1) -> (3, 1): how a size is printed."""
     return value[0] if value[0] == value[1] else value
@@ -124,10 +134,7 @@ class _Grid:
         return wide.reshape(g.shape[:2] + self.positions)
 
 
-def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out=None) -> _Grid:
-    if out is None:
-        out = tuple(out_size(x_size[a], kernel[a], stride[a], padding[a], dilation[a])
-                    for a in (0, 1))
+def _grid(x_size: Pair, kernel: Pair, stride, padding, dilation, out: Pair) -> _Grid:
     return _Grid(tuple(x_size), kernel, tuple(out), stride, padding, dilation)
 
 
@@ -167,7 +174,7 @@ def _tap_weights(w: np.ndarray, grid: _Grid):
 
 def conv2d_forward(x, w, b=None, *, stride, padding, dilation, groups, saved=None):
     f = w.shape[0]
-    out = _grid(x.shape[2:], w.shape[2:], stride, padding, dilation).out
+    out = out_sizes(x.shape, w.shape[2:], stride, padding, dilation)
     columns = _columns(x, w.shape[2:], out, stride, padding, dilation, groups)
     if saved is not None:  # kept for the weight gradient (as PyTorch's save_for_backward)
         saved["columns"] = columns

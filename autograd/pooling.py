@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import apply, check_image, pair
-from .conv_math import Pair, one_or_pair, out_size, pad, unpad, windows
+from .conv_math import Pair, one_or_pair, out_sizes, pad, unpad, windows
 from .node import Attrs
 from .rules import define
 from .tensor import Tensor, record
@@ -36,11 +36,6 @@ def _lowest(dtype: np.dtype) -> float:
     return False if dtype.kind == "b" else np.iinfo(dtype).min
 
 
-def _out(x_shape: tuple, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Pair:
-    return (out_size(x_shape[-2], kernel[0], stride[0], padding[0], dilation[0]),
-            out_size(x_shape[-1], kernel[1], stride[1], padding[1], dilation[1]))
-
-
 def _pool_text(name: str, kernel: Pair, stride: Pair) -> str:
     return f"{name}({one_or_pair(kernel)}, stride={one_or_pair(stride)})"
 
@@ -48,8 +43,8 @@ def _pool_text(name: str, kernel: Pair, stride: Pair) -> str:
 # --- max-pooling ----------------------------------------------------------------------------
 def _max_forward(ops, x, *, kernel, stride, padding, dilation):
     padded = pad(x, padding, _lowest(x.dtype))
-    views = [padded[where] for _, _, where in
-             windows(kernel, _out(x.shape, kernel, stride, padding, dilation), stride, dilation)]
+    sides = out_sizes(x.shape, kernel, stride, padding, dilation)
+    views = [padded[where] for _, _, where in windows(kernel, sides, stride, dilation)]
     if len(views) == 1:
         return views[0].copy()
     out = np.maximum(views[0], views[1])  # the first two into a new array: no copy first
@@ -188,7 +183,7 @@ GATHER2D = define(
 # --- average pooling -----------------------------------------------------------------------
 def _avg_forward(ops, x, *, kernel, stride, padding, dilation=(1, 1)):
     padded = pad(x, padding)
-    total = np.zeros(x.shape[:2] + _out(x.shape, kernel, stride, padding, dilation),
+    total = np.zeros(x.shape[:2] + out_sizes(x.shape, kernel, stride, padding, dilation),
                      dtype=x.dtype)
     for _, _, where in windows(kernel, total.shape[2:], stride, dilation):
         total += padded[where]
